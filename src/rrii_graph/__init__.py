@@ -1,0 +1,3 @@
+"""rrii-graph: the knowledge graph of how local governments organise their international relations."""
+
+__version__ = "0.1.0"

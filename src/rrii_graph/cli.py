@@ -1,0 +1,98 @@
+"""The ``rrii`` command: one subcommand per pipeline stage. It only calls the library, prints, and
+turns the library's errors into exit codes (0 fine, 1 the data has Violations, 2 usage or input
+errors)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import build as run_build
+from .build import load_dataset, read_build
+from .errors import RriiError
+from .layout import DEFAULT_BASE, LANGUAGES, ProjectLayout
+from .validate import check_lang, validate_dataset
+
+EXIT_VIOLATIONS = 1
+EXIT_USAGE = 2
+
+
+def _fail(exc: Exception) -> None:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rrii")
+def main() -> None:
+    """rrii-graph: the knowledge graph of local government international relations."""
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Folder of TriG data files (default: the project's data/).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Where to write the dataset (default: build/).")
+@click.option("--base-uri", default=DEFAULT_BASE, show_default=True,
+              help="Base IRI to publish the project's own IRIs under.")
+def build(data_dir: Path | None, out_dir: Path | None, base_uri: str) -> None:
+    """Load ontology, vocabularies, shapes and data; write build/rrii.trig and build/rrii.nq."""
+    try:
+        layout = ProjectLayout.discover()
+        started = time.perf_counter()
+        dataset, result = run_build(layout, data_dir, out_dir, base_uri)
+    except RriiError as exc:
+        _fail(exc)
+    kinds: dict[str, int] = {}
+    for info in dataset.graphs.values():
+        kinds[info["kind"]] = kinds.get(info["kind"], 0) + 1
+    elapsed = time.perf_counter() - started
+    click.echo(f"built {result.quads} quads in {result.graphs} graphs in {elapsed:.2f} s "
+               f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+    click.echo(f"  {result.trig}\n  {result.nquads}\n  {result.manifest}")
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the messages.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "turtle")), default="text",
+              show_default=True, help="Report format.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Validate this data folder (built in memory) instead of build/.")
+@click.option("--build-dir", type=click.Path(path_type=Path),
+              help="Built dataset to validate (default: build/).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path),
+              help="Write the report to this file instead of standard output.")
+def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
+             out_file: Path | None) -> None:
+    """SHACL validation and ontology checks. Exit 0 without Violations, 1 with, 2 on errors."""
+    try:
+        check_lang(lang)
+        layout = ProjectLayout.discover()
+        if data_dir is not None:
+            dataset = load_dataset(layout, data_dir)
+        else:
+            dataset = read_build(build_dir or layout.build_dir)
+        report = validate_dataset(dataset, layout.checks_dir)
+    except RriiError as exc:
+        _fail(exc)
+    if fmt == "json":
+        text = report.to_json(lang)
+    elif fmt == "turtle":
+        text = report.to_turtle()
+    else:
+        text = report.to_text(lang)
+    if out_file is not None:
+        out_file.write_text(text, encoding="utf-8")
+        click.echo(f"validation: {report.summary()}; report written to {out_file}")
+    else:
+        click.echo(text, nl=False)
+    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

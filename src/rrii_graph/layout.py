@@ -1,0 +1,96 @@
+"""Where the project's declarative assets live, and the IRIs they are published under.
+
+The ontology, vocabularies, shapes and queries are files in the project tree; this module finds them.
+All own IRIs sit under one base (``DEFAULT_BASE``); a deployment may publish them under another base,
+which the build rewrites (see :func:`rrii_graph.build.rebase_term`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+DEFAULT_BASE = "https://w3id.org/rrii/"
+ONTOLOGY_IRI = DEFAULT_BASE + "def"
+RRII = DEFAULT_BASE + "def#"
+SHAPES_NS = DEFAULT_BASE + "shapes#"
+VOCAB = DEFAULT_BASE + "vocab/"
+GRAPH = DEFAULT_BASE + "graph/"
+
+LANGUAGES = ("ca", "es", "en")
+
+
+@dataclass(frozen=True)
+class ProjectLayout:
+    """The folders of a project checkout: ``ontology/``, ``data/``, ``queries/``, ``build/``."""
+
+    root: Path
+
+    @property
+    def ontology_file(self) -> Path:
+        return self.root / "ontology" / "rrii.ttl"
+
+    @property
+    def imports_dir(self) -> Path:
+        return self.root / "ontology" / "imports"
+
+    @property
+    def vocabularies_dir(self) -> Path:
+        return self.root / "ontology" / "vocabularies"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "ontology" / "shapes"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def checks_dir(self) -> Path:
+        return self.root / "queries" / "checks"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> ProjectLayout:
+        """Find the project root: ``$RRII_HOME``, else the nearest folder above ``start`` (the
+        working directory) holding ``ontology/rrii.ttl``, else the checkout this package runs from."""
+        env = os.environ.get("RRII_HOME")
+        if env:
+            layout = cls(Path(env).resolve())
+            if not layout.ontology_file.is_file():
+                raise ConfigError(
+                    f"RRII_HOME={env} has no ontology/rrii.ttl; point it at a rrii-graph checkout"
+                )
+            return layout
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "ontology" / "rrii.ttl").is_file():
+                return cls(folder)
+        package_root = Path(__file__).resolve().parents[2]
+        if (package_root / "ontology" / "rrii.ttl").is_file():
+            return cls(package_root)
+        raise ConfigError(
+            "cannot find the project folder (no ontology/rrii.ttl above the working directory); "
+            "run rrii inside a rrii-graph checkout or set RRII_HOME"
+        )
+
+
+def check_base_uri(base: str) -> str:
+    """A usable base IRI is absolute http(s) and ends with '/'."""
+    if not (base.startswith("http://") or base.startswith("https://")) or not base.endswith("/"):
+        raise ConfigError(
+            f"base IRI {base!r} must be an absolute http(s) IRI ending with '/', "
+            f"for example {DEFAULT_BASE}"
+        )
+    return base

@@ -1,0 +1,289 @@
+"""Validate stage: SHACL validation of the built dataset plus the ontology quality checks.
+
+The shapes are ``ontology/shapes/core.ttl`` (sh:Violation) and ``recommended.ttl`` (sh:Warning,
+sh:Info), run with pySHACL over the union of the ontology, vocabulary and data graphs. The checks
+are ``queries/checks/*-violation.rq``: each row a check returns is a Violation. The result is a
+:class:`ValidationReport`; it conforms when there is no Violation (Warnings and Infos are reported,
+never fatal). See SHACL 1.0, section 3.6 (validation report).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
+
+from .build import Dataset, iter_triples
+from .errors import ConfigError
+from .layout import LANGUAGES
+from .queries import load_queries, run_select
+
+SEVERITIES = ("Violation", "Warning", "Info")
+DATA_KINDS = ("ontology", "imports", "vocabulary", "data")
+_LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One result: a focus node that fails a shape or a check, with messages per language."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    shape: str | None
+    component: str | None
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def message(self, lang: str) -> str:
+        for key in (lang, "ca", "es", "en", ""):
+            if key in self.messages:
+                return self.messages[key]
+        return next(iter(self.messages.values()), "")
+
+    def sort_key(self) -> tuple:
+        return (SEVERITIES.index(self.severity), self.focus, self.path or "", self.shape or "",
+                self.value or "", self.component or "")
+
+
+@dataclass
+class ValidationReport:
+    """Results of shapes and checks, and the sh:ValidationReport graph they came from."""
+
+    results: list[ValidationResult]
+    graph: rdflib.Graph
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == "Violation" for r in self.results)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def label(self, node: str, lang: str) -> str | None:
+        by_lang = self.labels.get(node, {})
+        for key in (lang, "ca", "es", "en", ""):
+            if key in by_lang:
+                return by_lang[key]
+        return next(iter(by_lang.values()), None)
+
+    def summary(self) -> str:
+        return (f"{self.count('Violation')} violations, {self.count('Warning')} warnings, "
+                f"{self.count('Info')} infos")
+
+    def to_text(self, lang: str = "en") -> str:
+        """Results grouped by focus node, messages in ``lang``."""
+        lines = [f"conforms: {'yes' if self.conforms else 'no'} ({self.summary()})"]
+        current = None
+        for result in self.results:
+            if result.focus != current:
+                current = result.focus
+                label = self.label(result.focus, lang)
+                lines.append("")
+                lines.append(result.focus + (f"  «{label}»" if label else ""))
+            where = f" {_short(result.path)}" if result.path else ""
+            value = f" = {result.value}" if result.value else ""
+            lines.append(f"  [{result.severity}]{where}{value}: {result.message(lang)}")
+            if result.shape:
+                lines.append(f"      ({_short(result.shape)})")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self, lang: str = "en") -> str:
+        body = {
+            "conforms": self.conforms,
+            "counts": {s: self.count(s) for s in SEVERITIES},
+            "results": [
+                {
+                    "severity": r.severity,
+                    "focus": r.focus,
+                    "focusLabel": self.label(r.focus, lang),
+                    "path": r.path,
+                    "value": r.value,
+                    "shape": r.shape,
+                    "component": r.component,
+                    "message": r.message(lang),
+                    "messages": r.messages,
+                }
+                for r in self.results
+            ],
+        }
+        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+    def to_turtle(self) -> str:
+        return self.graph.serialize(format="turtle")
+
+
+_PREFIXES = {
+    "http://www.w3.org/ns/org#": "org:",
+    "http://data.europa.eu/m8g/": "cv:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://purl.org/dc/terms/": "dct:",
+    "http://www.w3.org/ns/dcat#": "dcat:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "http://schema.org/": "schema:",
+    "http://xmlns.com/foaf/0.1/": "foaf:",
+    "http://www.w3.org/ns/shacl#": "sh:",
+}
+
+
+def _short(iri: str) -> str:
+    for ns, prefix in _PREFIXES.items():
+        if iri.startswith(ns):
+            return prefix + iri[len(ns):]
+    if "#" in iri:
+        return iri.rsplit("#", 1)[1] if "/shapes#" in iri else iri
+    return iri
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ConfigError(f"language {lang!r} is not supported; use one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def to_rdflib(triples) -> rdflib.Graph:
+    """Copy pyoxigraph triples into an rdflib graph (the API pySHACL needs)."""
+    graph = rdflib.Graph()
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=bytes(data).decode("utf-8"), format="nt")
+    return graph
+
+
+def _term_text(node) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, rdflib.BNode):
+        return f"_:{node}"
+    return str(node)
+
+
+def _results_from_graph(report: rdflib.Graph) -> list[ValidationResult]:
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(node, SH.resultSeverity)
+        messages: dict[str, str] = {}
+        for msg in report.objects(node, SH.resultMessage):
+            messages.setdefault(getattr(msg, "language", None) or "", str(msg))
+        results.append(ValidationResult(
+            severity=str(severity).rsplit("#", 1)[-1],
+            focus=_term_text(report.value(node, SH.focusNode)),
+            path=_path_text(report, report.value(node, SH.resultPath)),
+            value=_term_text(report.value(node, SH.value)),
+            shape=_shape_text(report.value(node, SH.sourceShape)),
+            component=_term_text(report.value(node, SH.sourceConstraintComponent)),
+            messages=messages,
+        ))
+    return results
+
+
+def _path_text(graph: rdflib.Graph, path) -> str | None:
+    if path is None:
+        return None
+    if isinstance(path, rdflib.BNode):
+        inverse = graph.value(path, SH.inversePath)
+        if inverse is not None:
+            return f"^{inverse}"
+        items = list(rdflib.collection.Collection(graph, path))
+        return "/".join(str(i) for i in items) if items else None
+    return str(path)
+
+
+def _shape_text(shape) -> str | None:
+    if shape is None or isinstance(shape, rdflib.BNode):
+        return None
+    return str(shape)
+
+
+def run_checks(store: ox.Store, checks_dir: Path, base_uri: str) -> list[ValidationResult]:
+    """Run every ``*-violation.rq`` check; each row is a Violation about its ``?focus``."""
+    results = []
+    for name, query in sorted(load_queries(checks_dir).items()):
+        if not name.endswith("-violation"):
+            continue
+        answer = run_select(store, query, base_uri=base_uri)
+        messages = {lang: query.message(lang) for lang in LANGUAGES}
+        for row in answer.rows:
+            focus = row.get("focus")
+            detail = row.get("detail")
+            results.append(ValidationResult(
+                severity="Violation",
+                focus=_ox_text(focus) or "",
+                path=None,
+                value=_ox_text(detail),
+                shape=f"{base_uri}checks/{name}",
+                component="check",
+                messages=messages,
+            ))
+    return results
+
+
+def _ox_text(term) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _add_check_results(report: rdflib.Graph, results: list[ValidationResult]) -> None:
+    root = report.value(None, RDF.type, SH.ValidationReport, any=True)
+    if root is None:
+        root = rdflib.BNode()
+        report.add((root, RDF.type, SH.ValidationReport))
+    for r in results:
+        node = rdflib.BNode()
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.resultSeverity, SH.Violation))
+        report.add((node, SH.focusNode, rdflib.URIRef(r.focus)))
+        report.add((node, SH.sourceShape, rdflib.URIRef(r.shape)))
+        report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        if r.value:
+            report.add((node, SH.value, rdflib.Literal(r.value)))
+        for lang, text in r.messages.items():
+            report.add((node, SH.resultMessage, rdflib.Literal(text, lang=lang)))
+    if results:
+        report.set((root, SH.conforms, rdflib.Literal(False)))
+
+
+def _labels(graph: rdflib.Graph, nodes: set[str]) -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = {}
+    for text in nodes:
+        if text.startswith("_:"):
+            continue
+        node = rdflib.URIRef(text)
+        by_lang: dict[str, str] = {}
+        for prop in _LABEL_PROPERTIES:
+            for value in graph.objects(node, prop):
+                by_lang.setdefault(getattr(value, "language", None) or "", str(value))
+        if by_lang:
+            labels[text] = by_lang
+    return labels
+
+
+def validate_dataset(dataset: Dataset, checks_dir: Path | None = None) -> ValidationReport:
+    """Validate the dataset's data, ontology and vocabulary graphs against its shapes graphs,
+    then run the quality checks on the whole dataset."""
+    data_graph = to_rdflib(iter_triples(dataset, DATA_KINDS))
+    shapes_graph = to_rdflib(iter_triples(dataset, ("shapes",)))
+    _conforms, report_graph, _text = shacl_validate(
+        data_graph,
+        shacl_graph=shapes_graph,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    results = _results_from_graph(report_graph)
+    if checks_dir is not None:
+        checks = run_checks(dataset.store(), checks_dir, dataset.base_uri)
+        _add_check_results(report_graph, checks)
+        results += checks
+    results.sort(key=ValidationResult.sort_key)
+    labels = _labels(data_graph, {r.focus for r in results})
+    return ValidationReport(results=results, graph=report_graph, labels=labels)
