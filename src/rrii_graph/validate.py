@@ -10,6 +10,7 @@ never fatal). See SHACL 1.0, section 3.6 (validation report).
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,10 +149,17 @@ def check_lang(lang: str) -> str:
 
 
 def to_rdflib(triples) -> rdflib.Graph:
-    """Copy pyoxigraph triples into an rdflib graph (the API pySHACL needs)."""
+    """Copy pyoxigraph triples into an rdflib graph (the API pySHACL needs). rdflib logs a
+    traceback for every ill-typed literal; the shapes report those properly, so it is silenced."""
     graph = rdflib.Graph()
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    graph.parse(data=bytes(data).decode("utf-8"), format="nt")
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)
+    try:
+        graph.parse(data=bytes(data).decode("utf-8"), format="nt")
+    finally:
+        term_log.setLevel(level)
     return graph
 
 
@@ -163,19 +171,29 @@ def _term_text(node) -> str | None:
     return str(node)
 
 
-def _results_from_graph(report: rdflib.Graph) -> list[ValidationResult]:
+def _results_from_graph(report: rdflib.Graph, shapes: rdflib.Graph) -> list[ValidationResult]:
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    # only the report's own results: nested sh:detail results repeat what their parent says
+    for node in report.objects(None, SH.result):
         severity = report.value(node, SH.resultSeverity)
         messages: dict[str, str] = {}
         for msg in report.objects(node, SH.resultMessage):
             messages.setdefault(getattr(msg, "language", None) or "", str(msg))
+        constraint = report.value(node, SH.sourceConstraint)
+        if constraint is not None and (constraint, SH.message, None) in shapes:
+            # pySHACL keeps one untagged message of a SPARQL constraint: rebuild them all
+            value = report.value(node, SH.value)
+            messages = {
+                m.language or "": str(m).replace("{?value}", str(value)).replace(
+                    "{$this}", str(report.value(node, SH.focusNode)))
+                for m in shapes.objects(constraint, SH.message)
+            }
         results.append(ValidationResult(
             severity=str(severity).rsplit("#", 1)[-1],
             focus=_term_text(report.value(node, SH.focusNode)),
             path=_path_text(report, report.value(node, SH.resultPath)),
             value=_term_text(report.value(node, SH.value)),
-            shape=_shape_text(report.value(node, SH.sourceShape)),
+            shape=_shape_text(shapes, report.value(node, SH.sourceShape)),
             component=_term_text(report.value(node, SH.sourceConstraintComponent)),
             messages=messages,
         ))
@@ -194,9 +212,14 @@ def _path_text(graph: rdflib.Graph, path) -> str | None:
     return str(path)
 
 
-def _shape_text(shape) -> str | None:
-    if shape is None or isinstance(shape, rdflib.BNode):
+def _shape_text(shapes: rdflib.Graph, shape) -> str | None:
+    """The named shape a result comes from: an anonymous property shape is reported as the node
+    shape that holds it."""
+    if shape is None:
         return None
+    if isinstance(shape, rdflib.BNode):
+        owner = shapes.value(None, SH.property, shape, any=True)
+        return str(owner) if owner is not None and not isinstance(owner, rdflib.BNode) else None
     return str(shape)
 
 
@@ -279,7 +302,7 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None) -> Valida
         advanced=True,
         allow_warnings=True,
     )
-    results = _results_from_graph(report_graph)
+    results = _results_from_graph(report_graph, shapes_graph)
     if checks_dir is not None:
         checks = run_checks(dataset.store(), checks_dir, dataset.base_uri)
         _add_check_results(report_graph, checks)

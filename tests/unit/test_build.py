@@ -1,0 +1,109 @@
+"""Build stage: deterministic output, own-namespace rebasing, clear errors on bad input."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from rrii_graph.build import DATASET_NQUADS, DATASET_TRIG, build, load_dataset, read_build
+from rrii_graph.errors import BuildMissingError, InputError
+from rrii_graph.layout import ProjectLayout
+from tests.conftest import BASE, DATA, fixture_folder
+
+
+def test_build_twice_gives_identical_bytes(layout, tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(layout, out_dir=first)
+    build(layout, out_dir=second)
+    for name in (DATASET_TRIG, DATASET_NQUADS, "manifest.json"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_build_with_blank_nodes_is_deterministic(layout, tmp_path):
+    data = DATA / "shapes" / "valid"
+    build(layout, data_dir=data, out_dir=tmp_path / "one")
+    build(layout, data_dir=data, out_dir=tmp_path / "two")
+    one = (tmp_path / "one" / DATASET_NQUADS).read_bytes()
+    assert b"_:" in one, "the fixture has blank nodes, so this test exercises their labels"
+    assert one == (tmp_path / "two" / DATASET_NQUADS).read_bytes()
+
+
+def test_build_keeps_named_graphs_and_round_trips(layout, tmp_path):
+    dataset, result = build(layout, data_dir=DATA / "shapes" / "valid", out_dir=tmp_path)
+    assert "https://w3id.org/rrii/graph/test-base" in dataset.graphs
+    assert dataset.graphs["https://w3id.org/rrii/def"]["kind"] == "ontology"
+    assert dataset.graphs["https://w3id.org/rrii/vocab/function"]["kind"] == "vocabulary"
+    assert dataset.graphs["https://w3id.org/rrii/shapes/core"]["kind"] == "shapes"
+    again = read_build(tmp_path)
+    assert len(again.quads) == result.quads == len(dataset.quads)
+    store = ox.Store()
+    store.load(path=str(tmp_path / DATASET_TRIG), format=ox.RdfFormat.TRIG)
+    assert len(store) == result.quads
+
+
+def test_base_uri_is_configurable(layout):
+    dataset = load_dataset(layout, DATA / "shapes" / "valid", base_uri="https://data.example.net/ir/")
+    iris = {q.subject.value for q in dataset.quads if isinstance(q.subject, ox.NamedNode)}
+    assert "https://data.example.net/ir/def#Twinning" in iris
+    assert not any(i.startswith("https://w3id.org/rrii/") for i in iris)
+    assert "https://data.example.net/ir/graph/test-base" in dataset.graphs
+
+
+def test_bad_base_uri_is_refused(layout):
+    with pytest.raises(Exception, match="must be an absolute http"):
+        load_dataset(layout, DATA / "shapes" / "valid", base_uri="not-an-iri")
+
+
+def test_malformed_trig_names_file_line_and_column_and_writes_nothing(layout, tmp_path):
+    bad = DATA / "invalid-input" / "unterminated-literal.trig"
+    data = fixture_folder(tmp_path, BASE, bad)
+    out = tmp_path / "build"
+    with pytest.raises(InputError) as caught:
+        build(layout, data_dir=data, out_dir=out)
+    error = caught.value
+    assert error.path.name == "unterminated-literal.trig"
+    assert error.line == 6 and error.column is not None
+    assert "unterminated-literal.trig, line 6, column" in str(error)
+    assert not out.exists()
+
+
+def test_malformed_ontology_file_is_reported_and_previous_build_survives(layout, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(layout.root / "ontology", root / "ontology")
+    (root / "data").mkdir()
+    copy = ProjectLayout(root)
+    _, first = build(copy)
+    before = first.nquads.read_bytes()
+    vocab = root / "ontology" / "vocabularies" / "function.ttl"
+    vocab.write_text(vocab.read_text(encoding="utf-8") + "\n<broken> <triple\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        build(copy)
+    assert caught.value.path.name == "function.ttl"
+    assert caught.value.line is not None
+    assert first.nquads.read_bytes() == before
+
+
+def test_fact_outside_a_named_graph_is_refused(layout, tmp_path):
+    data = fixture_folder(tmp_path, DATA / "invalid-input" / "default-graph.trig")
+    with pytest.raises(InputError, match="outside any named graph"):
+        load_dataset(layout, data)
+
+
+def test_one_graph_in_two_files_is_refused(layout, tmp_path):
+    base = BASE
+    data = fixture_folder(tmp_path, base)
+    shutil.copy(base, data / "copy.trig")
+    with pytest.raises(InputError, match="already defined in"):
+        load_dataset(layout, data)
+
+
+def test_missing_data_folder_is_an_input_error(layout, tmp_path):
+    with pytest.raises(InputError, match="data folder not found"):
+        load_dataset(layout, tmp_path / "nowhere")
+
+
+def test_read_build_without_build_says_what_to_do(tmp_path):
+    with pytest.raises(BuildMissingError, match="run 'rrii build' first"):
+        read_build(tmp_path)
