@@ -1,3 +1,4 @@
-"""rrii-graph: the knowledge graph of how local governments organise their international relations."""
+"""rrii-graph: the knowledge graph of how local governments organise their international
+relations."""
 
 __version__ = "0.1.0"

@@ -1,8 +1,8 @@
 """Where the project's declarative assets live, and the IRIs they are published under.
 
-The ontology, vocabularies, shapes and queries are files in the project tree; this module finds them.
-All own IRIs sit under one base (``DEFAULT_BASE``); a deployment may publish them under another base,
-which the build rewrites (see :func:`rrii_graph.build.rebase_term`).
+The ontology, vocabularies, shapes and queries are files in the project tree; this module finds
+them. All own IRIs sit under one base (``DEFAULT_BASE``); a deployment may publish them under
+another base, which the build rewrites (see :func:`rrii_graph.build.rebase_term`).
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ class ProjectLayout:
     @classmethod
     def discover(cls, start: Path | None = None) -> ProjectLayout:
         """Find the project root: ``$RRII_HOME``, else the nearest folder above ``start`` (the
-        working directory) holding ``ontology/rrii.ttl``, else the checkout this package runs from."""
+        working directory) holding ``ontology/rrii.ttl``, else the checkout this package runs
+        from."""
         env = os.environ.get("RRII_HOME")
         if env:
             layout = cls(Path(env).resolve())

@@ -1,0 +1,102 @@
+"""The rrii command: exit codes 0 (no Violation), 1 (Violations), 2 (usage or input errors)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rrii_graph.cli import main
+from tests.conftest import BASE, DATA, ROOT, fixture_folder
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    monkeypatch.setenv("RRII_HOME", str(ROOT))
+    return CliRunner()
+
+
+def test_build_then_validate_exits_0(runner, tmp_path):
+    out = tmp_path / "build"
+    result = runner.invoke(main, ["build", "--data", str(DATA / "shapes" / "valid"),
+                                  "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "quads in" in result.output
+    result = runner.invoke(main, ["validate", "--build-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("conforms: yes (0 violations")
+
+
+def test_validate_with_violations_exits_1_and_speaks_each_language(runner, tmp_path):
+    data = fixture_folder(tmp_path, BASE, DATA / "shapes" / "invalid" / "twinning.trig")
+    texts = {}
+    for lang in ("ca", "es", "en"):
+        result = runner.invoke(main, ["validate", "--data", str(data), "--lang", lang])
+        assert result.exit_code == 1, result.output
+        texts[lang] = result.output
+    assert "Una col·laboració o agrupació necessita almenys dues parts" in texts["ca"]
+    assert "Una colaboración o agrupación necesita al menos dos partes" in texts["es"]
+    assert "A collaboration or grouping needs at least two partners" in texts["en"]
+    assert "https://example.org/rrii-test/tw-one  «Agermanament coix»" in texts["ca"]
+
+
+def test_validate_json_and_turtle_reports(runner, tmp_path):
+    data = fixture_folder(tmp_path, BASE, DATA / "shapes" / "invalid" / "periods.trig")
+    result = runner.invoke(main, ["validate", "--data", str(data), "--format", "json"])
+    assert result.exit_code == 1
+    body = json.loads(result.output)
+    assert body["conforms"] is False
+    assert body["counts"]["Violation"] == len(
+        [r for r in body["results"] if r["severity"] == "Violation"]) >= 4
+    result = runner.invoke(main, ["validate", "--data", str(data), "--format", "turtle"])
+    assert result.exit_code == 1
+    import rdflib
+    graph = rdflib.Graph().parse(data=result.output, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert (None, rdflib.RDF.type, sh.ValidationReport) in graph
+    assert (None, sh.conforms, rdflib.Literal(False)) in graph
+
+
+def test_unknown_option_is_a_usage_error(runner):
+    result = runner.invoke(main, ["build", "--no-such-option"])
+    assert result.exit_code == 2
+    assert "No such option" in result.output
+
+
+def test_unknown_language_is_a_usage_error(runner):
+    result = runner.invoke(main, ["validate", "--lang", "fr"])
+    assert result.exit_code == 2
+
+
+def test_malformed_input_exits_2_naming_the_file(runner, tmp_path):
+    data = fixture_folder(tmp_path, DATA / "invalid-input" / "unterminated-literal.trig")
+    out = tmp_path / "build"
+    result = runner.invoke(main, ["build", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "unterminated-literal.trig, line 6, column" in result.output
+    assert not out.exists()
+
+
+def test_validate_without_build_exits_2(runner, tmp_path):
+    result = runner.invoke(main, ["validate", "--build-dir", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    assert "run 'rrii build' first" in result.output
+
+
+def test_console_script_is_installed_and_runs(tmp_path):
+    """The real `rrii` entry point, as a user runs it."""
+    script = Path(sys.executable).parent / "rrii"
+    if not script.exists():
+        pytest.skip("the rrii console script is not installed in this environment")
+    env = dict(os.environ, RRII_HOME=str(ROOT))
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0
+    assert done.stdout.startswith("rrii, version ")
+    done = subprocess.run([str(script), "validate", "--build-dir", str(tmp_path)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 2
