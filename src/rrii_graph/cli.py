@@ -13,6 +13,7 @@ import click
 from . import __version__
 from .build import build as run_build
 from .build import load_dataset, read_build
+from .diagram import update_model_doc
 from .errors import RriiError
 from .layout import DEFAULT_BASE, LANGUAGES, ProjectLayout
 from .validate import check_lang, validate_dataset
@@ -92,6 +93,25 @@ def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
     else:
         click.echo(text, nl=False)
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Only report whether docs/model.md is up to date.")
+def diagram(check: bool) -> None:
+    """Regenerate the class diagram in docs/model.md from ontology/rrii.ttl."""
+    try:
+        layout = ProjectLayout.discover()
+        current = update_model_doc(layout.ontology_file, layout.root / "docs" / "model.md",
+                                   write=not check)
+    except RriiError as exc:
+        _fail(exc)
+    if current:
+        click.echo("docs/model.md diagram is up to date")
+    elif check:
+        click.echo("docs/model.md diagram is out of date; run 'rrii diagram'", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    else:
+        click.echo("docs/model.md diagram regenerated")
 
 
 if __name__ == "__main__":  # pragma: no cover
