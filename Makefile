@@ -23,7 +23,7 @@ test: $(STAMP)
 
 ## lint: ruff on the code and the tests
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 
 ## bench: speed and memory benchmarks against an rdflib/pyshacl baseline
 bench: $(STAMP)
