@@ -164,12 +164,13 @@ def test_unknowns_stay_unknown(store):
             assert "not found" not in text and text not in {"unknown", "desconegut", "n/a"}
 
 
-FACTS = SHARED / "facts" / "facts.yaml"
+FACT_FILES = [SHARED / "facts" / "facts.yaml", SHARED / "facts" / "more-councils.yaml"]
 # High or medium records deliberately not carried, with the reason.
 EXCLUDED = {
     "Anna Farràs": "technical staff who is not a head of unit: people are named only in a "
                    "public role (elected office or head of unit)",
     "Joan Carles Cusell": "same reason",
+    "Gerard Mayol": "same reason (job title not stated)",
 }
 
 
@@ -181,12 +182,13 @@ def _records(text: str) -> list[dict[str, str]]:
     return records
 
 
-def test_every_high_and_medium_source_is_cited(store):
-    if not FACTS.is_file():
-        pytest.skip(f"the sourced facts file is not available here ({FACTS} is absent)")
+@pytest.mark.parametrize("facts", FACT_FILES, ids=[f.name for f in FACT_FILES])
+def test_every_high_and_medium_source_is_cited(store, facts):
+    if not facts.is_file():
+        pytest.skip(f"the sourced facts file is not available here ({facts} is absent)")
     pages = {q.object.value for q in store.quads_for_pattern(None, n(FOAF + "page"), None, None)}
     missing = []
-    for record in _records(FACTS.read_text(encoding="utf-8")):
+    for record in _records(facts.read_text(encoding="utf-8")):
         if record.get("confidence") not in ("high", "medium"):
             continue
         if "NOT FOUND" in record.get("value", "") or record.get("source_url") in (None, "null"):
@@ -196,3 +198,49 @@ def test_every_high_and_medium_source_is_cited(store):
         if record["source_url"] not in pages:
             missing.append(record["source_url"])
     assert not missing, f"sources of high/medium records not cited: {sorted(set(missing))}"
+
+
+def test_placements_the_study_day_debated_are_in_the_data(store):
+    """A unit under the Alcaldia (Girona), a post in the Alcaldia-Presidència (Manresa), a
+    programme in the Àrea de Presidència (Castelldefels), cooperation-only units."""
+    assert values(store, ID + "placement/girona-gabinet-alcaldia", RRII + "placementType") == {
+        "https://w3id.org/rrii/vocab/unit-placement/alcaldia"}
+    assert values(store, ID + "post/manresa-tecnica-ri", ORG + "postIn") == {
+        ID + "unit/manresa-alcaldia-presidencia"}
+    assert values(store, ID + "placement/castelldefels-programa-presidencia",
+                  RRII + "placementType") == {
+        "https://w3id.org/rrii/vocab/unit-placement/presidencia"}
+    for unit in ("hospitalet-cooperacio", "santa-coloma-cooperacio", "sant-boi-cooperacio"):
+        assert values(store, ID + "unit/" + unit, ORG + "purpose") == {
+            "https://w3id.org/rrii/vocab/function/cooperacio-desenvolupament"}
+
+
+def test_sant_cugat_is_connected_to_terrassas_eurocities_grouping(store):
+    grouping = ID + "grouping/sistema-urba-terrassa"
+    assert ID + "place/sant-cugat-del-valles" in values(store, grouping, RRII + "partner")
+    assert "Regió metropolitana de Terrassa" in values(store, grouping, SKOS + "altLabel")
+
+
+def test_sitges_meeting_has_eleven_participants_and_comparable_conclusions(store):
+    conclusions = ID + "document/diba-ciutats-mitjanes-2a-jornada-conclusions"
+    factors = values(store, conclusions, DCT + "subject")
+    assert len(factors) == 7
+    mapped = set()
+    for factor in factors:
+        mapped |= values(store, factor, SKOS + "relatedMatch")
+    assert any(m.startswith("https://w3id.org/rrii/vocab/dimension/") for m in mapped)
+    day = ID + "event/diba-ciutats-mitjanes-2a-jornada"
+    assert not objects(store, day, DCT + "temporal"), "the year is not printed: no date"
+    observation = ID + "observation/diba-ciutats-mitjanes-2a-jornada-participants"
+    assert values(store, observation, SCHEMA + "value") == {"11"}
+
+
+def test_a_council_with_nothing_but_twinnings_validates(layout, tmp_path):
+    """No shape forces a value that no source gives."""
+    from rrii_graph.build import load_dataset
+    from tests.conftest import fixture_folder
+
+    src = layout.data_dir / "more-councils" / "rubi.trig"
+    report = validate_dataset(load_dataset(layout, fixture_folder(tmp_path, src)),
+                              layout.checks_dir)
+    assert report.conforms, report.to_text()
