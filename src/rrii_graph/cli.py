@@ -4,6 +4,7 @@ errors)."""
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from .build import load_dataset, read_build
 from .diagram import update_model_doc
 from .errors import RriiError
 from .layout import DEFAULT_BASE, LANGUAGES, ProjectLayout
+from .queries import COVERAGE_DIMENSIONS, council_coverage
 from .validate import check_lang, validate_dataset
 
 EXIT_VIOLATIONS = 1
@@ -93,6 +95,50 @@ def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
     else:
         click.echo(text, nl=False)
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(LANGUAGES), default="ca", show_default=True,
+              help="Language of the labels.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Use this data folder (built in memory) instead of build/.")
+@click.option("--build-dir", type=click.Path(path_type=Path),
+              help="Built dataset to read (default: build/).")
+def coverage(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None) -> None:
+    """What the graph knows about each council, dimension by dimension, and where it is thin."""
+    try:
+        layout = ProjectLayout.discover()
+        dataset = (load_dataset(layout, data_dir) if data_dir is not None
+                   else read_build(build_dir or layout.build_dir))
+        rows = council_coverage(dataset.store(), layout.queries_dir, lang, dataset.base_uri)
+    except RriiError as exc:
+        _fail(exc)
+    if fmt == "json":
+        body = [{"body": r.body, "label": r.label, "sources": r.sources, "thin": r.thin,
+                 "unknown": r.unknown,
+                 "dimensions": {d: r.dimension(d) or None for d in COVERAGE_DIMENSIONS},
+                 "counts": r.counts} for r in rows]
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        return
+    width = max(len(r.label) for r in rows) if rows else 10
+    head = "".join(f"{d:>13}" for d in COVERAGE_DIMENSIONS)
+    click.echo(f"{'council':<{width}}{head}{'sources':>9}  note")
+    for r in rows:
+        cells = "".join(f"{(str(r.dimension(d)) if r.dimension(d) else 'unknown'):>13}"
+                        for d in COVERAGE_DIMENSIONS)
+        if len(r.unknown) == len(COVERAGE_DIMENSIONS):
+            note = "nothing known beyond the council itself"
+        elif r.thin:
+            known = [d for d in COVERAGE_DIMENSIONS if d not in r.unknown]
+            note = f"thin: only {', '.join(known)} known"
+        else:
+            note = f"unknown: {', '.join(r.unknown)}" if r.unknown else ""
+        click.echo(f"{r.label:<{width}}{cells}{r.sources:>9}  {note}")
+    thin = sum(1 for r in rows if r.thin)
+    click.echo(f"\n{len(rows)} councils and provincial councils; {thin} with thin data "
+               "(at most one dimension known). Counts are statements found, not quality.")
 
 
 @main.command()

@@ -109,3 +109,50 @@ def run_select(
     variables = [v.value for v in solutions.variables]
     rows = [{v: solution[v] for v in variables} for solution in solutions]
     return QueryResult(variables=variables, rows=rows)
+
+
+# --- Coverage: what is known about each council, dimension by dimension (competency question 16)
+
+COVERAGE_DIMENSIONS = {
+    "structure": ("units", "posts"),
+    "functions": ("functions",),
+    "functioning": ("memberships", "twinnings", "events", "plans", "projects"),
+    "resources": ("resources",),
+}
+
+
+@dataclass(frozen=True)
+class CouncilCoverage:
+    """Counts of what the graph knows about one council, and which dimensions stay unknown."""
+
+    body: str
+    label: str
+    counts: dict[str, int]
+    sources: int
+
+    def dimension(self, name: str) -> int:
+        return sum(self.counts[c] for c in COVERAGE_DIMENSIONS[name])
+
+    @property
+    def unknown(self) -> list[str]:
+        return [d for d in COVERAGE_DIMENSIONS if self.dimension(d) == 0]
+
+    @property
+    def thin(self) -> bool:
+        """Thin: at most one of the four dimensions has anything known."""
+        return len(self.unknown) >= len(COVERAGE_DIMENSIONS) - 1
+
+
+def council_coverage(
+    store: ox.Store, queries_dir: Path, lang: str = "ca", base_uri: str = DEFAULT_BASE
+) -> list[CouncilCoverage]:
+    """Run the named query ``coverage`` and turn its rows into :class:`CouncilCoverage`."""
+    query = get_query(queries_dir, "coverage")
+    result = run_select(store, query, {"lang": ox.Literal(lang)}, base_uri)
+    counted = [c for cols in COVERAGE_DIMENSIONS.values() for c in cols]
+    rows = []
+    for row in result.rows:
+        counts = {c: int(row[c].value) if row.get(c) is not None else 0 for c in counted}
+        sources = int(row["sources"].value) if row.get("sources") is not None else 0
+        rows.append(CouncilCoverage(row["body"].value, row["label"].value, counts, sources))
+    return rows

@@ -100,3 +100,20 @@ def test_console_script_is_installed_and_runs(tmp_path):
     done = subprocess.run([str(script), "validate", "--build-dir", str(tmp_path)],
                           capture_output=True, text=True, env=env)
     assert done.returncode == 2
+
+
+def test_coverage_covers_every_council_and_says_where_data_is_thin(runner, tmp_path):
+    result = runner.invoke(main, ["coverage", "--data", str(ROOT / "data"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["label"]: r for r in json.loads(result.output)}
+    assert len(rows) >= 30
+    terrassa = rows["Ajuntament de Terrassa"]
+    assert terrassa["dimensions"]["structure"] and terrassa["dimensions"]["functions"]
+    assert terrassa["thin"] is False
+    reus = rows["Ajuntament de Reus"]
+    assert reus["unknown"] == ["structure", "functions", "functioning", "resources"]
+    assert reus["dimensions"]["resources"] is None, "unknown is null, never zero"
+    assert rows["Ajuntament de Sitges"]["dimensions"]["functioning"] == 1
+    text = runner.invoke(main, ["coverage", "--data", str(ROOT / "data")]).output
+    assert "Ajuntament de Reus" in text and "nothing known beyond the council itself" in text
+    assert "thin: only functioning known" in text
