@@ -54,9 +54,14 @@ class Dataset:
         return sorted(g for g, info in self.graphs.items() if info["kind"] in kinds)
 
     def store(self) -> ox.Store:
-        """A fresh in-memory pyoxigraph store holding the dataset."""
+        """A fresh in-memory pyoxigraph store holding the dataset: every named graph, and as the
+        default graph their RDF merge (each triple once). Queries run on that default graph;
+        pyoxigraph's union-of-graphs mode would match a triple once per graph that states it,
+        and our entities are restated in many source graphs."""
         store = ox.Store()
         store.extend(self.quads)
+        default = ox.DefaultGraph()
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in self.quads)
         return store
 
 

@@ -94,12 +94,12 @@ def run_select(
     bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
     base_uri: str = DEFAULT_BASE,
 ) -> QueryResult:
-    """Run a SELECT query on the store's union of graphs, with values bound to variables."""
+    """Run a SELECT query on the store's default graph (the merge of all graphs, see
+    :meth:`rrii_graph.build.Dataset.store`), with values bound to variables."""
     substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
     try:
         solutions = store.query(
             rebase_query(query.text, base_uri),
-            use_default_graph_as_union=True,
             substitutions=substitutions or None,
         )
     except SyntaxError as exc:
