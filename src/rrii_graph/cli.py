@@ -17,7 +17,16 @@ from .build import load_dataset, read_build
 from .diagram import update_model_doc
 from .errors import RriiError
 from .layout import DEFAULT_BASE, LANGUAGES, ProjectLayout
-from .queries import COVERAGE_DIMENSIONS, council_coverage
+from .queries import (
+    COVERAGE_DIMENSIONS,
+    bind_params,
+    council_coverage,
+    get_query,
+    load_queries,
+    load_query,
+    run_named,
+    run_remote,
+)
 from .validate import check_lang, validate_dataset
 
 EXIT_VIOLATIONS = 1
@@ -95,6 +104,56 @@ def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
     else:
         click.echo(text, nl=False)
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their questions.")
+@click.option("--file", "query_file", type=click.Path(path_type=Path),
+              help="Run an ad-hoc SPARQL SELECT query from this file.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a parameter declared in the query header (repeatable).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="ca", show_default=True,
+              help="Language of the labels (falls back to ca, en, any).")
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json", "md")),
+              default="table", show_default=True)
+@click.option("--endpoint", help="Run against this remote SPARQL 1.1 query endpoint.")
+@click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
+              help="Seconds to wait for a remote endpoint.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Use this data folder (built in memory) instead of build/.")
+@click.option("--build-dir", type=click.Path(path_type=Path),
+              help="Built dataset to query (default: build/).")
+def query(name: str | None, list_: bool, query_file: Path | None, params: tuple[str, ...],
+          lang: str, fmt: str, endpoint: str | None, timeout: int, data_dir: Path | None,
+          build_dir: Path | None) -> None:
+    """Run a named SPARQL query (or --file) on the graph or on a remote --endpoint."""
+    try:
+        layout = ProjectLayout.discover()
+        if list_:
+            for qname, named in sorted(load_queries(layout.queries_dir).items()):
+                click.echo(f"{qname:28} {named.question}")
+            return
+        if (name is None) == (query_file is None):
+            raise click.UsageError("give a query NAME or --file (and not both); see --list")
+        named = load_query(query_file) if query_file else get_query(layout.queries_dir, name)
+        pairs = {}
+        for item in params:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+            pairs[key] = value
+        if endpoint:
+            table = run_remote(endpoint, named, bind_params(named, pairs, lang), timeout)
+        else:
+            dataset = (load_dataset(layout, data_dir) if data_dir is not None
+                       else read_build(build_dir or layout.build_dir))
+            table = run_named(dataset.store(), named, pairs, lang, dataset.base_uri)
+    except RriiError as exc:
+        _fail(exc)
+    out = {"csv": table.to_csv, "json": table.to_json, "md": table.to_markdown,
+           "table": table.to_table}[fmt]()
+    click.echo(out, nl=False)
 
 
 @main.command()

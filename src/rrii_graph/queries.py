@@ -156,3 +156,158 @@ def council_coverage(
         sources = int(row["sources"].value) if row.get("sources") is not None else 0
         rows.append(CouncilCoverage(row["body"].value, row["label"].value, counts, sources))
     return rows
+
+
+# --- Running named queries with parameters, locally or on a remote SPARQL 1.1 endpoint
+
+_PARAM = re.compile(r"([A-Za-z][\w-]*)\s*(?:\([^)]*\))?")
+
+
+def declared_params(query: NamedQuery) -> list[str]:
+    """Parameter names from the ``# params:`` header line, e.g. ``council (IRI), lang``."""
+    text = query.header.get("params", "")
+    return [m.group(1) for m in _PARAM.finditer(re.sub(r"\([^)]*\)", "", text))]
+
+
+def parse_param(name: str, value: str, base_uri: str = DEFAULT_BASE) -> ox.NamedNode | ox.Literal:
+    """Turn a ``key=value`` parameter into an RDF term. IRIs stay IRIs; a bare council slug such
+    as ``ajuntament-terrassa`` becomes the council's IRI; anything else is a plain literal."""
+    if value.startswith(("http://", "https://")):
+        return ox.NamedNode(value)
+    if name in ("council", "other") and re.fullmatch(r"[a-z0-9-]+", value):
+        return ox.NamedNode(f"{base_uri}id/body/{value}")
+    if name in ("subject", "predicate", "event"):
+        raise QueryError(f"parameter {name!r} takes an IRI, got {value!r}")
+    return ox.Literal(value)
+
+
+def bind_params(query: NamedQuery, params: dict[str, str], lang: str | None,
+                base_uri: str = DEFAULT_BASE) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Check the parameters against the query's header and turn them into bindings."""
+    allowed = declared_params(query)
+    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+    for name, value in params.items():
+        if name not in allowed:
+            known = ", ".join(allowed) or "none"
+            raise QueryError(f"query {query.name!r} has no parameter {name!r} (it takes: {known})")
+        bindings[name] = parse_param(name, value, base_uri)
+    if lang is not None and "lang" in allowed:
+        bindings["lang"] = ox.Literal(lang)
+    return bindings
+
+
+@dataclass
+class ResultTable:
+    """A query answer as plain values: columns, and rows mapping a column to a string or None."""
+
+    columns: list[str]
+    rows: list[dict[str, str | None]]
+
+    @classmethod
+    def from_result(cls, result: QueryResult) -> ResultTable:
+        def text(term) -> str | None:
+            if term is None:
+                return None
+            return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
+        return cls(result.variables,
+                   [{k: text(v) for k, v in row.items()} for row in result.rows])
+
+    def to_rows(self) -> list[list[str | None]]:
+        return [[row.get(c) for c in self.columns] for row in self.rows]
+
+    def to_dataframe(self):
+        """A pandas DataFrame (pandas is needed only for this call)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise QueryError("to_dataframe() needs pandas: pip install pandas") from exc
+        return pd.DataFrame(self.to_rows(), columns=self.columns)
+
+    def to_csv(self) -> str:
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows([["" if v is None else v for v in r] for r in self.to_rows()])
+        return out.getvalue()
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps({"columns": self.columns, "rows": self.rows}, ensure_ascii=False,
+                          indent=2) + "\n"
+
+    def to_markdown(self) -> str:
+        def cell(v: str | None) -> str:
+            return "unknown" if v is None else v.replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(self.columns) + " |",
+                 "|" + "|".join("---" for _ in self.columns) + "|"]
+        lines += ["| " + " | ".join(cell(v) for v in r) + " |" for r in self.to_rows()]
+        return "\n".join(lines) + "\n"
+
+    def to_table(self, width: int = 40) -> str:
+        def cut(v: str | None) -> str:
+            text = "unknown" if v is None else v
+            return text if len(text) <= width else text[: width - 1] + "…"
+
+        rows = [[cut(v) for v in r] for r in self.to_rows()]
+        widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(self.columns)]
+        fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+        lines = [fmt.format(*self.columns), fmt.format(*("-" * w for w in widths))]
+        lines += [fmt.format(*r) for r in rows]
+        return "\n".join(lines) + f"\n({len(rows)} rows)\n"
+
+
+def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """For a remote endpoint, which cannot take bindings: bind the values with a SPARQL VALUES
+    block at the start of the outer WHERE group. Terms are written in N-Triples syntax by
+    pyoxigraph, so a value can never change the query's structure."""
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+             + " ".join(str(bindings[n]) for n in names) + ") }")
+    match = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
+    if match is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    return text[: match.end()] + "\n  " + block + text[match.end():]
+
+
+def run_remote(endpoint: str, query: NamedQuery,
+               bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+               timeout: int = 30, base_uri: str = DEFAULT_BASE) -> ResultTable:
+    """Run a SELECT query on a remote SPARQL 1.1 endpoint through SPARQLWrapper."""
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setTimeout(timeout)
+    client.setReturnFormat(JSON)
+    client.setMethod("POST")
+    client.setQuery(with_values(rebase_query(query.text, base_uri), bindings or {}))
+    try:
+        answer = client.queryAndConvert()
+    except Exception as exc:  # SPARQLWrapper raises urllib, socket and its own errors
+        raise QueryError(f"endpoint {endpoint} did not answer query {query.name!r}: {exc}; "
+                         "check the URL and that the server is running") from exc
+    if not isinstance(answer, dict) or "head" not in answer or "results" not in answer:
+        raise QueryError(f"endpoint {endpoint} answered something that is not SPARQL JSON "
+                         "results; is the URL the query endpoint?")
+    columns = answer["head"].get("vars", [])
+    def text(term: dict | None) -> str | None:
+        if term is None:
+            return None
+        return "_:" + term["value"] if term.get("type") == "bnode" else term["value"]
+
+    rows = [{c: text(b.get(c)) for c in columns} for b in answer["results"].get("bindings", [])]
+    return ResultTable(columns, rows)
+
+
+def run_named(store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None,
+              lang: str | None = "ca", base_uri: str = DEFAULT_BASE) -> ResultTable:
+    """Run a named query on the embedded store with checked, bound parameters."""
+    bindings = bind_params(query, params or {}, lang, base_uri)
+    return ResultTable.from_result(run_select(store, query, bindings, base_uri))
