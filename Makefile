@@ -12,10 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: set up, then build the graph and validate it on the embedded store
+## demo: set up, then build the graph, validate it, and write the study day's comparison report
 demo: $(STAMP)
 	$(BIN)/rrii build
-	$(BIN)/rrii validate
+	$(BIN)/rrii validate > build/validation.txt; status=$$?; head -1 build/validation.txt; exit $$status
+	$(BIN)/rrii coverage
+	$(BIN)/rrii compare --out build/report.html
+	$(BIN)/rrii compare --out build/report.md
 
 ## test: set up, then run every test
 test: $(STAMP)

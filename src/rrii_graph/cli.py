@@ -27,6 +27,7 @@ from .queries import (
     run_named,
     run_remote,
 )
+from .report import build_report, write_report
 from .validate import check_lang, validate_dataset
 
 EXIT_VIOLATIONS = 1
@@ -198,6 +199,32 @@ def coverage(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None)
     thin = sum(1 for r in rows if r.thin)
     click.echo(f"\n{len(rows)} councils and provincial councils; {thin} with thin data "
                "(at most one dimension known). Counts are statements found, not quality.")
+
+
+@main.command()
+@click.argument("councils", nargs=-1)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="ca", show_default=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=Path("report.html"),
+              show_default=True, help="Report file: .html (self-contained) or .md.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Use this data folder (built in memory) instead of build/.")
+@click.option("--build-dir", type=click.Path(path_type=Path),
+              help="Built dataset to read (default: build/).")
+def compare(councils: tuple[str, ...], lang: str, out_file: Path, data_dir: Path | None,
+            build_dir: Path | None) -> None:
+    """The study day's comparison for COUNCILS (slugs such as ajuntament-terrassa, or IRIs;
+    default: Terrassa, Granollers and Vilafranca del Penedès)."""
+    if out_file.suffix not in (".html", ".md"):
+        raise click.BadParameter("the report file must end in .html or .md", param_hint="--out")
+    try:
+        layout = ProjectLayout.discover()
+        dataset = (load_dataset(layout, data_dir) if data_dir is not None
+                   else read_build(build_dir or layout.build_dir))
+        report = build_report(dataset, layout, list(councils) or None, lang)
+        path = write_report(report, out_file)
+    except RriiError as exc:
+        _fail(exc)
+    click.echo(f"comparison of {len(report.councils)} bodies written to {path}")
 
 
 @main.command()

@@ -92,5 +92,6 @@ def update_model_doc(ontology_file: Path, doc: Path, write: bool = True) -> bool
         fd, tmp = tempfile.mkstemp(dir=doc.parent, prefix="." + doc.name)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(new)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, doc)
     return False
