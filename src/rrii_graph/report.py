@@ -196,8 +196,7 @@ def build_report(dataset: Dataset, layout: ProjectLayout, councils: list[str] | 
         ["councilLabel", "unitLabel", "rank", "parentLabel", "start", "end"], lang))
     structure.tables.append(_table(
         t("structure", lang), merged("portfolio-and-unit"),
-        ["councilLabel", "postLabel", "holder", "unitLabel", "head", "postStart"], lang,
-        source_key=None))
+        ["councilLabel", "postLabel", "holder", "unitLabel", "head", "postStart"], lang))
     sections.append(structure)
 
     timeline = Section("timeline", t("timeline", lang))

@@ -117,3 +117,13 @@ def test_coverage_covers_every_council_and_says_where_data_is_thin(runner, tmp_p
     text = runner.invoke(main, ["coverage", "--data", str(ROOT / "data")]).output
     assert "Ajuntament de Reus" in text and "nothing known beyond the council itself" in text
     assert "thin: only functioning known" in text
+
+
+def test_query_errors_exit_2(runner):
+    data = ["--data", str(ROOT / "data")]
+    unknown = runner.invoke(main, ["query", "no-such-query", *data])
+    assert unknown.exit_code == 2 and "not found in" in unknown.output
+    bad_param = runner.invoke(main, ["query", "plans", "--param", "colour=blue", *data])
+    assert bad_param.exit_code == 2 and "has no parameter 'colour'" in bad_param.output
+    malformed_param = runner.invoke(main, ["query", "plans", "--param", "council", *data])
+    assert malformed_param.exit_code == 2

@@ -82,3 +82,10 @@ def test_values_block_is_safe_against_injection():
     q = NamedQuery("x", DATA, "SELECT ?s WHERE { ?s ?p ?lang }")
     text = with_values(q.text, {"lang": ox.Literal('ca" } ; DROP ALL ; {')})
     assert 'VALUES (?lang) { ("ca\\" } ; DROP ALL ; {") }' in text
+
+
+def test_labels_follow_the_language_with_fallback(fixture_graph):
+    spanish = fixture_graph.query("units-by-council", lang="es")
+    assert {r["councilLabel"] for r in spanish.rows} == {"Ayuntamiento de Vilafictícia"}
+    english = fixture_graph.query("twinnings", lang="en")
+    assert english.rows[0]["partnerLabel"] == "Altrevila", "no English label: Catalan is used"
