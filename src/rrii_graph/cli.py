@@ -34,6 +34,13 @@ EXIT_VIOLATIONS = 1
 EXIT_USAGE = 2
 
 
+def _dataset(layout: ProjectLayout, data_dir: Path | None, build_dir: Path | None):
+    """The dataset to work on: a data folder built in memory, or the built ``build/``."""
+    if data_dir is not None:
+        return load_dataset(layout, data_dir)
+    return read_build(build_dir or layout.build_dir)
+
+
 def _fail(exc: Exception) -> None:
     click.echo(f"error: {exc}", err=True)
     sys.exit(EXIT_USAGE)
@@ -86,10 +93,7 @@ def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
     try:
         check_lang(lang)
         layout = ProjectLayout.discover()
-        if data_dir is not None:
-            dataset = load_dataset(layout, data_dir)
-        else:
-            dataset = read_build(build_dir or layout.build_dir)
+        dataset = _dataset(layout, data_dir, build_dir)
         report = validate_dataset(dataset, layout.checks_dir)
     except RriiError as exc:
         _fail(exc)
@@ -147,8 +151,7 @@ def query(name: str | None, list_: bool, query_file: Path | None, params: tuple[
         if endpoint:
             table = run_remote(endpoint, named, bind_params(named, pairs, lang), timeout)
         else:
-            dataset = (load_dataset(layout, data_dir) if data_dir is not None
-                       else read_build(build_dir or layout.build_dir))
+            dataset = _dataset(layout, data_dir, build_dir)
             table = run_named(dataset.store(), named, pairs, lang, dataset.base_uri)
     except RriiError as exc:
         _fail(exc)
@@ -170,8 +173,7 @@ def coverage(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None)
     """What the graph knows about each council, dimension by dimension, and where it is thin."""
     try:
         layout = ProjectLayout.discover()
-        dataset = (load_dataset(layout, data_dir) if data_dir is not None
-                   else read_build(build_dir or layout.build_dir))
+        dataset = _dataset(layout, data_dir, build_dir)
         rows = council_coverage(dataset.store(), layout.queries_dir, lang, dataset.base_uri)
     except RriiError as exc:
         _fail(exc)
@@ -218,8 +220,7 @@ def compare(councils: tuple[str, ...], lang: str, out_file: Path, data_dir: Path
         raise click.BadParameter("the report file must end in .html or .md", param_hint="--out")
     try:
         layout = ProjectLayout.discover()
-        dataset = (load_dataset(layout, data_dir) if data_dir is not None
-                   else read_build(build_dir or layout.build_dir))
+        dataset = _dataset(layout, data_dir, build_dir)
         report = build_report(dataset, layout, list(councils) or None, lang)
         path = write_report(report, out_file)
     except RriiError as exc:

@@ -6,13 +6,12 @@ that block so the page never drifts from the ontology.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
+from .build import write_atomically
 from .errors import InputError
 from .layout import RRII
 
@@ -89,9 +88,5 @@ def update_model_doc(ontology_file: Path, doc: Path, write: bool = True) -> bool
     if new == text:
         return True
     if write:
-        fd, tmp = tempfile.mkstemp(dir=doc.parent, prefix="." + doc.name)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(new)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, doc)
+        write_atomically(doc, [new.encode("utf-8")])
     return False

@@ -9,8 +9,6 @@ The report is a small view model (:class:`Report`) rendered to one self-containe
 from __future__ import annotations
 
 import base64
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import plots
-from .build import Dataset
+from .build import Dataset, write_atomically
 from .errors import QueryError
 from .layout import ProjectLayout
 from .queries import ResultTable, get_query, parse_param, run_named
@@ -314,10 +312,5 @@ def render_markdown(report: Report) -> str:
 def write_report(report: Report, out: Path) -> Path:
     """Write HTML (``.html``) or Markdown (``.md``) atomically."""
     body = render_markdown(report) if out.suffix == ".md" else render_html(report)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + out.name, dir=out.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(body)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, out)
+    write_atomically(out, [body.encode("utf-8")])
     return out
