@@ -121,8 +121,7 @@ def parse_file(source: SourceFile, root: Path, base_uri: str = DEFAULT_BASE) -> 
     of a data triple that sits outside any named graph."""
     is_trig = source.path.suffix == ".trig"
     fmt = ox.RdfFormat.TRIG if is_trig else ox.RdfFormat.TURTLE
-    target = ox.NamedNode(rebase_term(ox.NamedNode(source.graph), base_uri).value) \
-        if source.graph else None
+    target = rebase_term(ox.NamedNode(source.graph), base_uri) if source.graph else None
     prefix = "f" + _file_key(source.path, root) + "x"
     labels: dict[str, ox.BlankNode] = {}
 

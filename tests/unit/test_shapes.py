@@ -16,7 +16,7 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from rrii_graph.build import load_dataset
-from rrii_graph.validate import validate_dataset
+from rrii_graph.validate import to_rdflib, validate_dataset
 from tests.conftest import BASE, DATA, fixture_folder
 
 INVALID = sorted((DATA / "shapes" / "invalid").glob("*.trig"))
@@ -99,14 +99,8 @@ def test_every_targeted_shape_has_a_failing_fixture(layout):
 def test_every_targeted_shape_has_a_conforming_case(layout, base_fixture_dataset):
     """Each targeted class has at least one instance in the conforming base fixture."""
     shapes = _shapes(layout)
-    data = rdflib.Graph()
-    for quad in base_fixture_dataset.quads:
-        if quad.graph_name.value == "https://w3id.org/rrii/graph/test-base":
-            data.add((rdflib.URIRef(quad.subject.value) if not quad.subject.value.startswith("f")
-                      else rdflib.BNode(quad.subject.value),
-                      rdflib.URIRef(quad.predicate.value),
-                      rdflib.URIRef(quad.object.value) if quad.object.__class__.__name__
-                      == "NamedNode" else rdflib.Literal(quad.object.value)))
+    base = "https://w3id.org/rrii/graph/test-base"
+    data = to_rdflib(q.triple for q in base_fixture_dataset.quads if q.graph_name.value == base)
     ontology = rdflib.Graph().parse(layout.ontology_file)
     ontology.parse(layout.imports_dir / "reused-terms.ttl")
     missing = []
