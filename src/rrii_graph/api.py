@@ -27,6 +27,7 @@ class KnowledgeGraph:
         self.layout = layout
         self.endpoint = endpoint
         self._store: ox.Store | None = None
+        self._queries: dict[str, NamedQuery] | None = None
 
     @classmethod
     def load(cls, build_dir: Path | None = None, data_dir: Path | None = None,
@@ -55,12 +56,16 @@ class KnowledgeGraph:
 
     @property
     def queries(self) -> dict[str, NamedQuery]:
-        return load_queries(self.layout.queries_dir)
+        """The named queries of ``queries/``, read once."""
+        if self._queries is None:
+            self._queries = load_queries(self.layout.queries_dir)
+        return self._queries
 
     def query(self, name: str, lang: str = "ca", **params: str) -> ResultTable:
         """Run a named query; parameters are checked against the query's header."""
-        named = get_query(self.layout.queries_dir, name)
-        return self._run(named, params, lang)
+        if name not in self.queries:
+            get_query(self.layout.queries_dir, name)  # raises, listing the known names
+        return self._run(self.queries[name], params, lang)
 
     def sparql(self, path: Path, lang: str = "ca", **params: str) -> ResultTable:
         """Run an ad-hoc query file."""

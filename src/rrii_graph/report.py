@@ -19,7 +19,7 @@ from . import plots
 from .build import Dataset, write_atomically
 from .errors import QueryError
 from .layout import ProjectLayout
-from .queries import ResultTable, get_query, parse_param, run_named
+from .queries import ResultTable, load_queries, parse_param, run_named
 
 STUDY_DAY_COUNCILS = ("ajuntament-terrassa", "ajuntament-granollers", "ajuntament-vilafranca")
 
@@ -127,11 +127,13 @@ def _png(data: bytes) -> str:
 
 class _Runner:
     def __init__(self, store: ox.Store, layout: ProjectLayout, lang: str, base_uri: str):
-        self.store, self.layout, self.lang, self.base_uri = store, layout, lang, base_uri
+        self.store, self.lang, self.base_uri = store, lang, base_uri
+        self.queries = load_queries(layout.queries_dir)
 
     def run(self, name: str, **params: str) -> ResultTable:
-        return run_named(self.store, get_query(self.layout.queries_dir, name), params, self.lang,
-                         self.base_uri)
+        if name not in self.queries:
+            raise QueryError(f"the report needs the named query {name!r}, missing from queries/")
+        return run_named(self.store, self.queries[name], params, self.lang, self.base_uri)
 
 
 def _cell(value: str | None, lang: str, href: str | None = None) -> Cell:
