@@ -15,7 +15,16 @@ import pyoxigraph as ox
 from .build import Dataset, load_dataset, read_build
 from .errors import BuildMissingError
 from .layout import ProjectLayout
-from .queries import NamedQuery, ResultTable, get_query, load_queries, run_named, run_remote
+from .queries import (
+    NamedQuery,
+    ResultTable,
+    bind_params,
+    get_query,
+    load_queries,
+    load_query,
+    run_named,
+    run_remote,
+)
 
 
 class KnowledgeGraph:
@@ -69,13 +78,9 @@ class KnowledgeGraph:
 
     def sparql(self, path: Path, lang: str = "ca", **params: str) -> ResultTable:
         """Run an ad-hoc query file."""
-        from .queries import load_query
-
         return self._run(load_query(Path(path)), params, lang)
 
     def _run(self, named: NamedQuery, params: dict[str, str], lang: str) -> ResultTable:
         if self.endpoint is not None:
-            from .queries import bind_params
-
             return run_remote(self.endpoint, named, bind_params(named, params, lang))
         return run_named(self.store, named, params, lang, self.dataset.base_uri)

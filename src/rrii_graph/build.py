@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import BuildMissingError, InputError
-from .layout import DEFAULT_BASE, GRAPH, ProjectLayout, check_base_uri
+from .layout import DEFAULT_BASE, GRAPH, NAMESPACES, ProjectLayout, check_base_uri
 
 DATASET_TRIG = "rrii.trig"
 DATASET_NQUADS = "rrii.nq"
@@ -161,7 +161,7 @@ def parse_file(source: SourceFile, root: Path, base_uri: str = DEFAULT_BASE) -> 
                         graph)
             )
     except SyntaxError as exc:
-        line, column = _position(exc)
+        line, column = exc.lineno, exc.offset
         reason = str(exc.msg if hasattr(exc, "msg") else exc).split(": ", 1)[-1]
         raise InputError(
             f"malformed {'TriG' if is_trig else 'Turtle'}: {reason}; fix the syntax there",
@@ -170,12 +170,6 @@ def parse_file(source: SourceFile, root: Path, base_uri: str = DEFAULT_BASE) -> 
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", source.path) from exc
     return quads
-
-
-def _position(exc: SyntaxError) -> tuple[int | None, int | None]:
-    if exc.lineno is not None:
-        return exc.lineno, exc.offset
-    return None, None
 
 
 def _sort_key(quad: ox.Quad) -> tuple[str, str, str, str]:
@@ -243,22 +237,7 @@ def _serialize(quads: list[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str]
 
 
 def _prefixes(base_uri: str) -> dict[str, str]:
-    return {
-        "rrii": base_uri + "def#",
-        "org": "http://www.w3.org/ns/org#",
-        "cv": "http://data.europa.eu/m8g/",
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "dct": "http://purl.org/dc/terms/",
-        "dcat": "http://www.w3.org/ns/dcat#",
-        "prov": "http://www.w3.org/ns/prov#",
-        "schema": "http://schema.org/",
-        "foaf": "http://xmlns.com/foaf/0.1/",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-        "owl": "http://www.w3.org/2002/07/owl#",
-        "sh": "http://www.w3.org/ns/shacl#",
-        "time": "http://www.w3.org/2006/time#",
-    }
+    return {"rrii": base_uri + "def#", **NAMESPACES}
 
 
 def write_build(dataset: Dataset, out_dir: Path) -> BuildResult:

@@ -13,31 +13,18 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .build import write_atomically
 from .errors import InputError
-from .layout import RRII
+from .layout import NAMESPACES, RRII
 
 BEGIN = "<!-- BEGIN GENERATED DIAGRAM (rrii diagram --write) -->"
 END = "<!-- END GENERATED DIAGRAM -->"
-
-_PREFIXES = {
-    "http://www.w3.org/ns/org#": "org_",
-    "http://data.europa.eu/m8g/": "cv_",
-    "http://www.w3.org/ns/prov#": "prov_",
-    "http://schema.org/": "schema_",
-    "http://www.w3.org/2004/02/skos/core#": "skos_",
-    "http://xmlns.com/foaf/0.1/": "foaf_",
-    "http://purl.org/dc/terms/": "dct_",
-    "http://www.w3.org/2006/time#": "time_",
-    "http://www.w3.org/2001/XMLSchema#": "xsd_",
-}
-
 
 def _name(term: rdflib.term.Node) -> str:
     text = str(term)
     if text.startswith(RRII):
         return text[len(RRII):]
-    for ns, prefix in _PREFIXES.items():
+    for prefix, ns in NAMESPACES.items():
         if text.startswith(ns):
-            return prefix + text[len(ns):]
+            return f"{prefix}_{text[len(ns):]}"
     return "Thing"
 
 

@@ -14,11 +14,26 @@ from pathlib import Path
 from .errors import ConfigError
 
 DEFAULT_BASE = "https://w3id.org/rrii/"
-ONTOLOGY_IRI = DEFAULT_BASE + "def"
 RRII = DEFAULT_BASE + "def#"
-SHAPES_NS = DEFAULT_BASE + "shapes#"
-VOCAB = DEFAULT_BASE + "vocab/"
 GRAPH = DEFAULT_BASE + "graph/"
+
+# The vocabularies the project reuses, by their usual prefix (the own namespace, rrii:, is under
+# the configurable base and is added where a base is known).
+NAMESPACES = {
+    "org": "http://www.w3.org/ns/org#",
+    "cv": "http://data.europa.eu/m8g/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "http://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "time": "http://www.w3.org/2006/time#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
 
 LANGUAGES = ("ca", "es", "en")
 

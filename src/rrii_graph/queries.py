@@ -8,11 +8,15 @@ pyoxigraph substitutions, never pasted into its text.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from SPARQLWrapper import JSON, SPARQLWrapper
 
 from .errors import QueryError
 from .layout import DEFAULT_BASE
@@ -225,9 +229,6 @@ class ResultTable:
         return pd.DataFrame(self.to_rows(), columns=self.columns)
 
     def to_csv(self) -> str:
-        import csv
-        import io
-
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
@@ -235,8 +236,6 @@ class ResultTable:
         return out.getvalue()
 
     def to_json(self) -> str:
-        import json
-
         return json.dumps({"columns": self.columns, "rows": self.rows}, ensure_ascii=False,
                           indent=2) + "\n"
 
@@ -281,8 +280,6 @@ def run_remote(endpoint: str, query: NamedQuery,
                bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
                timeout: int = 30, base_uri: str = DEFAULT_BASE) -> ResultTable:
     """Run a SELECT query on a remote SPARQL 1.1 endpoint through SPARQLWrapper."""
-    from SPARQLWrapper import JSON, SPARQLWrapper
-
     client = SPARQLWrapper(endpoint)
     client.setTimeout(timeout)
     client.setReturnFormat(JSON)

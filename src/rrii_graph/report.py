@@ -23,30 +23,25 @@ from .queries import ResultTable, load_queries, parse_param, run_named
 
 STUDY_DAY_COUNCILS = ("ajuntament-terrassa", "ajuntament-granollers", "ajuntament-vilafranca")
 
-TEXT = {
-    "title": {"ca": "Comparació de les unitats de relacions internacionals",
-              "es": "Comparación de las unidades de relaciones internacionales",
-              "en": "Comparison of international relations units"},
-    "unknown": {"ca": "desconegut", "es": "desconocido", "en": "unknown"},
-    "source": {"ca": "font", "es": "fuente", "en": "source"},
-    "programme": {"ca": "La jornada d'estudi", "es": "La jornada de estudio",
-                  "en": "The study day"},
-    "structure": {"ca": "Estructura institucional", "es": "Estructura institucional",
-                  "en": "Institutional structure"},
-    "timeline": {"ca": "Procés d'institucionalització", "es": "Proceso de institucionalización",
-                 "en": "Institutionalisation"},
-    "functions": {"ca": "Funcions", "es": "Funciones", "en": "Functions"},
-    "functioning": {"ca": "Funcionament", "es": "Funcionamiento", "en": "Functioning"},
-    "organisation": {"ca": "Organització interna", "es": "Organización interna",
-                     "en": "Internal organisation"},
-    "resources": {"ca": "Recursos", "es": "Recursos", "en": "Resources"},
-    "model": {"ca": "Tipus d'unitat gestora", "es": "Tipo de unidad gestora",
-              "en": "Type of managing unit"},
-    "coverage": {"ca": "Què se sap i què no", "es": "Qué se sabe y qué no",
-                 "en": "What is known and what is not"},
-    "councils": {"ca": "Ens comparats", "es": "Entes comparados", "en": "Bodies compared"},
+TEXT = {  # interface text -> (ca, es, en)
+    "title": ("Comparació de les unitats de relacions internacionals",
+              "Comparación de las unidades de relaciones internacionales",
+              "Comparison of international relations units"),
+    "unknown": ("desconegut", "desconocido", "unknown"),
+    "source": ("font", "fuente", "source"),
+    "programme": ("La jornada d'estudi", "La jornada de estudio", "The study day"),
+    "structure": ("Estructura institucional", "Estructura institucional",
+                  "Institutional structure"),
+    "timeline": ("Procés d'institucionalització", "Proceso de institucionalización",
+                 "Institutionalisation"),
+    "functions": ("Funcions", "Funciones", "Functions"),
+    "functioning": ("Funcionament", "Funcionamiento", "Functioning"),
+    "organisation": ("Organització interna", "Organización interna", "Internal organisation"),
+    "resources": ("Recursos", "Recursos", "Resources"),
+    "model": ("Tipus d'unitat gestora", "Tipo de unidad gestora", "Type of managing unit"),
+    "coverage": ("Què se sap i què no", "Qué se sabe y qué no", "What is known and what is not"),
+    "councils": ("Ens comparats", "Entes comparados", "Bodies compared"),
 }
-
 
 HEADERS = {  # column of a named query -> (ca, es, en)
     "councilLabel": ("ens", "ente", "body"), "unitLabel": ("unitat", "unidad", "unit"),
@@ -78,7 +73,7 @@ LANG_INDEX = {"ca": 0, "es": 1, "en": 2}
 
 
 def t(key: str, lang: str) -> str:
-    return TEXT[key][lang]
+    return TEXT[key][LANG_INDEX[lang]]
 
 
 def header(key: str, lang: str) -> str:

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
 
 from .build import Dataset, iter_triples
 from .errors import ConfigError
-from .layout import LANGUAGES
+from .layout import LANGUAGES, NAMESPACES
 from .queries import load_queries, run_select
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -120,23 +120,10 @@ class ValidationReport:
         return self.graph.serialize(format="turtle")
 
 
-_PREFIXES = {
-    "http://www.w3.org/ns/org#": "org:",
-    "http://data.europa.eu/m8g/": "cv:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://purl.org/dc/terms/": "dct:",
-    "http://www.w3.org/ns/dcat#": "dcat:",
-    "http://www.w3.org/ns/prov#": "prov:",
-    "http://schema.org/": "schema:",
-    "http://xmlns.com/foaf/0.1/": "foaf:",
-    "http://www.w3.org/ns/shacl#": "sh:",
-}
-
-
 def _short(iri: str) -> str:
-    for ns, prefix in _PREFIXES.items():
+    for prefix, ns in NAMESPACES.items():
         if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+            return f"{prefix}:{iri[len(ns):]}"
     if "#" in iri:
         return iri.rsplit("#", 1)[1] if "/shapes#" in iri else iri
     return iri
