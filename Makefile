@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench lab clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: $(STAMP)
 ## bench: speed and memory benchmarks against an rdflib/pyshacl baseline
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+## lab: JupyterLab on the project's environment, opened on notebooks/
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean:
 	rm -rf build $(VENV)

@@ -7,7 +7,11 @@ return graphs or tables and never plot.
 - :func:`function_graph`: the bipartite council-function graph;
 - :func:`twinning_graph`: municipalities linked by twinnings and partnerships;
 - :func:`organigram`: the tree of a council's units at a date;
-- :func:`similarity`: Jaccard similarity of councils over functions and over networks.
+- :func:`typology_features`: each council's determined values on the typology's axes;
+- :func:`similarity`: Jaccard similarity of councils over functions, networks and structure
+  (typology features), with what they share;
+- :func:`model_groups`: councils that share the same determined model;
+- :func:`cluster_councils`: communities of the similarity graph (Louvain, fixed seed).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from networkx.algorithms import bipartite
 
 from .layout import DEFAULT_BASE
 from .queries import NamedQuery, ResultTable, run_named
+from .typology import classifications
 
 
 def _run(store: ox.Store, queries: dict[str, NamedQuery], name: str, lang: str,
@@ -94,24 +99,48 @@ def jaccard(a: set, b: set) -> float | None:
     return len(a & b) / len(union) if union else None
 
 
+def typology_features(store: ox.Store, queries: dict[str, NamedQuery],
+                      lang: str = "ca") -> dict[str, set[str]]:
+    """Council -> its determined typology values as ``axis=value`` codes (undetermined and
+    not-applicable axes add nothing: unknown is not a shared trait)."""
+    features: dict[str, set[str]] = {}
+    for item in classifications(store, queries, lang):
+        mine = features.setdefault(item.council, set())
+        if item.determined:
+            mine.add(f"{item.axis_code}={item.value_code}")
+    return features
+
+
 @dataclass(frozen=True)
 class Similarity:
+    """How alike two councils are, per aspect (Jaccard; None where neither has anything known),
+    with what they share."""
+
     council: str
     other: str
     functions: float | None
     networks: float | None
     shared_functions: frozenset
     shared_networks: frozenset
+    structure: float | None = None
+    shared_structure: frozenset = frozenset()
+
+    @property
+    def overall(self) -> float | None:
+        """The mean of the aspects known for the pair; None when none is."""
+        known = [v for v in (self.functions, self.networks, self.structure) if v is not None]
+        return sum(known) / len(known) if known else None
 
 
 def similarity(store: ox.Store, queries: dict[str, NamedQuery],
                lang: str = "ca") -> list[Similarity]:
-    """Jaccard similarity for every pair of councils that have any known function or network,
-    with what they share (the "why")."""
+    """Jaccard similarity for every pair of councils that have any known function, network or
+    typology value, with what they share (the "why")."""
     functions = function_graph(store, queries, lang)
     networks = membership_graph(store, queries, lang)
+    structure = typology_features(store, queries, lang)
     councils = sorted({n for g in (functions, networks) for n, d in g.nodes(data=True)
-                       if d.get("kind") == "council"})
+                       if d.get("kind") == "council"} | {c for c, f in structure.items() if f})
 
     def neighbours(graph: nx.Graph, node: str) -> set:
         return set(graph.neighbors(node)) if node in graph else set()
@@ -120,6 +149,40 @@ def similarity(store: ox.Store, queries: dict[str, NamedQuery],
     for a, b in combinations(councils, 2):
         fa, fb = neighbours(functions, a), neighbours(functions, b)
         na, nb = neighbours(networks, a), neighbours(networks, b)
+        sa, sb = structure.get(a, set()), structure.get(b, set())
         table.append(Similarity(a, b, jaccard(fa, fb), jaccard(na, nb),
-                                frozenset(fa & fb), frozenset(na & nb)))
+                                frozenset(fa & fb), frozenset(na & nb),
+                                jaccard(sa, sb), frozenset(sa & sb)))
     return table
+
+
+def similarity_graph(table: list[Similarity], threshold: float = 0.0) -> nx.Graph:
+    """Councils linked when their overall similarity is above ``threshold`` (edge ``weight``)."""
+    graph = nx.Graph()
+    for s in table:
+        graph.add_node(s.council)
+        graph.add_node(s.other)
+        if s.overall is not None and s.overall > threshold:
+            graph.add_edge(s.council, s.other, weight=s.overall)
+    return graph
+
+
+def model_groups(store: ox.Store, queries: dict[str, NamedQuery],
+                 lang: str = "ca") -> dict[frozenset, list[str]]:
+    """Councils grouped by their whole determined model (the set of ``axis=value`` codes);
+    councils with nothing determined are left out."""
+    groups: dict[frozenset, list[str]] = {}
+    for council, features in sorted(typology_features(store, queries, lang).items()):
+        if features:
+            groups.setdefault(frozenset(features), []).append(council)
+    return groups
+
+
+def cluster_councils(table: list[Similarity], threshold: float = 0.25,
+                     seed: int = 0) -> list[list[str]]:
+    """Communities of the similarity graph (Louvain modularity on the overall similarity,
+    edges above ``threshold``), largest first; a fixed seed makes them repeatable. Councils
+    linked to no other above the threshold form clusters of one."""
+    graph = similarity_graph(table, threshold)
+    communities = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    return sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c))

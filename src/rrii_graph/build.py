@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from .errors import BuildMissingError, InputError
 from .layout import DEFAULT_BASE, GRAPH, NAMESPACES, ProjectLayout, check_base_uri
+from .typology import derive_typology, typology_graph
 
 DATASET_TRIG = "rrii.trig"
 DATASET_NQUADS = "rrii.nq"
@@ -181,8 +182,11 @@ def load_dataset(
     data_dir: Path | None = None,
     base_uri: str = DEFAULT_BASE,
     include_data: bool = True,
+    derive: bool = True,
 ) -> Dataset:
-    """Parse every asset and data file into one sorted, deduplicated dataset (no network access)."""
+    """Parse every asset and data file into one sorted, deduplicated dataset (no network access).
+    With ``derive`` (and data), the typology rules of ``queries/rules/`` then add the derived
+    classification in its own graph (see :mod:`rrii_graph.typology`)."""
     check_base_uri(base_uri)
     sources = asset_files(layout)
     if include_data:
@@ -205,7 +209,13 @@ def load_dataset(
                 seen.add(quad)
                 quads.append(quad)
     quads.sort(key=_sort_key)
-    return Dataset(quads=quads, graphs=graphs, base_uri=base_uri)
+    dataset = Dataset(quads=quads, graphs=graphs, base_uri=base_uri)
+    if derive and include_data:
+        derived = derive_typology(dataset.store(), layout.rules_dir, base_uri)
+        graphs[typology_graph(base_uri)] = {"kind": "derived",
+                                            "source": _relative(layout.rules_dir, layout.root)}
+        dataset.quads = sorted(quads + derived, key=_sort_key)
+    return dataset
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -13,10 +13,11 @@ import click
 
 from . import __version__
 from .build import build as run_build
-from .build import load_dataset, read_build
+from .build import load_dataset, read_build, write_atomically
 from .diagram import update_model_doc
 from .errors import RriiError
-from .layout import DEFAULT_BASE, LANGUAGES, ProjectLayout
+from .layout import DEFAULT_BASE, LANGUAGES, STUDY_DAY_COUNCILS, ProjectLayout
+from .plots import PLOT_NAMES, named_plot
 from .queries import (
     COVERAGE_DIMENSIONS,
     bind_params,
@@ -28,6 +29,9 @@ from .queries import (
     run_remote,
 )
 from .report import build_report, write_report
+from .typology import axis_order, classifications
+from .typology import to_json as typology_json
+from .typology import to_text as typology_text
 from .validate import check_lang, validate_dataset
 
 EXIT_VIOLATIONS = 1
@@ -226,6 +230,76 @@ def compare(councils: tuple[str, ...], lang: str, out_file: Path, data_dir: Path
     except RriiError as exc:
         _fail(exc)
     click.echo(f"comparison of {len(report.councils)} bodies written to {path}")
+
+
+@main.command()
+@click.argument("councils", nargs=-1)
+@click.option("--explain", is_flag=True,
+              help="Print each value's reason and the sourced statements it rests on.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="ca", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Use this data folder (built in memory) instead of build/.")
+@click.option("--build-dir", type=click.Path(path_type=Path),
+              help="Built dataset to read (default: build/).")
+def typology(councils: tuple[str, ...], explain: bool, lang: str, fmt: str,
+             data_dir: Path | None, build_dir: Path | None) -> None:
+    """The organisational model of each council (or of COUNCILS, slugs or IRIs) on every axis
+    of the typology, as derived by the rules in queries/rules/."""
+    try:
+        layout = ProjectLayout.discover()
+        dataset = _dataset(layout, data_dir, build_dir)
+        store, queries = dataset.store(), load_queries(layout.queries_dir)
+        items = []
+        for council in councils or (None,):
+            iri = bind_params(queries["typology"], {"council": council}, None,
+                              dataset.base_uri)["council"].value if council else None
+            found = classifications(store, queries, lang, iri, dataset.base_uri)
+            if council and not found:
+                raise RriiError(f"no classification for council {council!r}; "
+                                "run 'rrii coverage' to see the councils the graph knows")
+            items += found
+        axes = axis_order(layout.rules_dir)
+    except RriiError as exc:
+        _fail(exc)
+    if fmt == "json":
+        click.echo(typology_json(items), nl=False)
+    else:
+        click.echo(typology_text(items, axes, explain, lang), nl=False)
+
+
+@main.command()
+@click.argument("name", type=click.Choice(PLOT_NAMES))
+@click.argument("councils", nargs=-1)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
+              help="Image file to write: .png or .svg.")
+@click.option("--date", help="The organigram at this date (a year or YYYY-MM-DD).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="ca", show_default=True)
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Use this data folder (built in memory) instead of build/.")
+@click.option("--build-dir", type=click.Path(path_type=Path),
+              help="Built dataset to read (default: build/).")
+def plot(name: str, councils: tuple[str, ...], out_file: Path, date: str | None, lang: str,
+         data_dir: Path | None, build_dir: Path | None) -> None:
+    """Draw NAME (organigram, heatmap, networks, timeline) for COUNCILS (slugs or IRIs; default:
+    the study day's three; the organigram draws the first)."""
+    fmt = out_file.suffix.lstrip(".").lower()
+    if fmt not in ("png", "svg"):
+        raise click.BadParameter("the image file must end in .png or .svg", param_hint="--out")
+    try:
+        layout = ProjectLayout.discover()
+        dataset = _dataset(layout, data_dir, build_dir)
+        queries = load_queries(layout.queries_dir)
+        iris = [bind_params(queries["typology"], {"council": c}, None,
+                            dataset.base_uri)["council"].value
+                for c in (councils or STUDY_DAY_COUNCILS)]
+        image = named_plot(name, dataset.store(), queries, iris, lang, fmt, date,
+                           dataset.base_uri)
+        write_atomically(out_file, [image])
+    except RriiError as exc:
+        _fail(exc)
+    click.echo(f"{name} written to {out_file} ({len(image):,} bytes)")
 
 
 @main.command()

@@ -37,6 +37,9 @@ NAMESPACES = {
 
 LANGUAGES = ("ca", "es", "en")
 
+# The three councils the study day compared (slugs of their IRIs under id/body/).
+STUDY_DAY_COUNCILS = ("ajuntament-terrassa", "ajuntament-granollers", "ajuntament-vilafranca")
+
 
 @dataclass(frozen=True)
 class ProjectLayout:
@@ -67,6 +70,10 @@ class ProjectLayout:
     @property
     def queries_dir(self) -> Path:
         return self.root / "queries"
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.root / "queries" / "rules"
 
     @property
     def checks_dir(self) -> Path:

@@ -18,10 +18,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from . import plots
 from .build import Dataset, write_atomically
 from .errors import QueryError
-from .layout import ProjectLayout
+from .layout import STUDY_DAY_COUNCILS, ProjectLayout
 from .queries import ResultTable, load_queries, parse_param, run_named
-
-STUDY_DAY_COUNCILS = ("ajuntament-terrassa", "ajuntament-granollers", "ajuntament-vilafranca")
 
 TEXT = {  # interface text -> (ca, es, en)
     "title": ("Comparació de les unitats de relacions internacionals",
@@ -196,11 +194,7 @@ def build_report(dataset: Dataset, layout: ProjectLayout, councils: list[str] | 
 
     timeline = Section("timeline", t("timeline", lang))
     rows = merged("unit-timeline")
-    events = []
-    for r in rows.rows:
-        start = r.get("start")
-        if start and start[:4].isdigit():
-            events.append((r["councilLabel"], int(start[:4]), r["label"][:38]))
+    events = plots.timeline_events(rows.rows)
     if events:
         timeline.figures.append(Figure(t("timeline", lang), _png(
             plots.institutionalisation_timeline(events, t("timeline", lang)))))
@@ -211,9 +205,7 @@ def build_report(dataset: Dataset, layout: ProjectLayout, councils: list[str] | 
 
     functions = Section("functions", t("functions", lang))
     matrix = merged("function-matrix")
-    fnames = sorted({r["functionLabel"] for r in matrix.rows})
-    cells = {(r["councilLabel"], r["functionLabel"]): r.get("source") for r in matrix.rows}
-    unknown = {n for n in names if not any(c == n for c, _ in cells)}
+    fnames, cells, unknown = plots.heatmap_data(matrix.rows, names)
     heat = Table(t("functions", lang), [header("councilLabel", lang)] + fnames)
     for n in names:
         row = [Cell(n)]

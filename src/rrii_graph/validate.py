@@ -25,7 +25,7 @@ from .layout import LANGUAGES, NAMESPACES
 from .queries import load_queries, run_select
 
 SEVERITIES = ("Violation", "Warning", "Info")
-DATA_KINDS = ("ontology", "imports", "vocabulary", "data")
+DATA_KINDS = ("ontology", "imports", "vocabulary", "data", "derived")
 _LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from rrii_graph.analysis import (
+    cluster_councils,
     council_projection,
     function_graph,
     jaccard,
     membership_graph,
+    model_groups,
     organigram,
     similarity,
+    typology_features,
 )
 from rrii_graph.build import load_dataset
 from rrii_graph.queries import load_queries
@@ -52,7 +55,7 @@ def test_similarity_is_symmetric_and_within_bounds(layout):
     rows = similarity(store, queries)
     assert len(rows) > 100
     for s in rows:
-        for value in (s.functions, s.networks):
+        for value in (s.functions, s.networks, s.structure, s.overall):
             assert value is None or 0.0 <= value <= 1.0
     sets = [{1, 2}, {2, 3}, set(), {4}]
     for a in sets:
@@ -72,3 +75,40 @@ def test_function_graph_and_organigram_at_a_date(world):
     in_2015 = organigram(store, queries, EX + "A", "2015")
     assert "Servei A" not in in_2015, "its only known placement ended in 2010"
     assert in_2015.has_edge("Ajuntament A", "Àrea A")
+
+
+BODY = "https://w3id.org/rrii/id/body/"
+
+
+@pytest.fixture(scope="module")
+def typology_world(layout):
+    dataset = load_dataset(layout, DATA / "typology")
+    return dataset.store(), load_queries(layout.queries_dir)
+
+
+def test_structural_similarity_matches_the_hand_computed_fixture(typology_world):
+    store, queries = typology_world
+    features = typology_features(store, queries)
+    assert features[BODY + "test-buida"] == set()
+    assert features[BODY + "test-integrat"] == {
+        "unitat-dedicada=amb-unitat", "ubicacio=alcaldia", "rang=oficina",
+        "lideratge-politic=alcaldia", "relacio-cooperacio=integrat", "amplitud-funcions=reduida"}
+    table = {frozenset((s.council, s.other)): s for s in similarity(store, queries)}
+    pair = table[frozenset((BODY + "test-integrat", BODY + "test-cooperacio"))]
+    # shared: a dedicated unit and a narrow breadth; 6 + 5 - 2 = 9 values in all
+    assert pair.structure == pytest.approx(2 / 9)
+    assert pair.shared_structure == {"unitat-dedicada=amb-unitat", "amplitud-funcions=reduida"}
+    assert all(BODY + "test-buida" not in key for key in table), "nothing known: not compared"
+
+
+def test_model_groups_and_clusters_on_the_typology_fixture(typology_world):
+    store, queries = typology_world
+    groups = model_groups(store, queries)
+    assert sum(len(v) for v in groups.values()) == 5  # every council but the one with no data
+    table = similarity(store, queries)
+    clusters = cluster_councils(table)
+    assert sorted(c for cluster in clusters for c in cluster) == sorted(
+        {s.council for s in table} | {s.other for s in table})
+    assert clusters == cluster_councils(table), "a fixed seed gives the same clusters"
+    alone = next(c for c in clusters if BODY + "test-sense-unitat" in c)
+    assert alone == [BODY + "test-sense-unitat"], "no unit shares little with the rest"

@@ -72,6 +72,7 @@ def test_malformed_trig_names_file_line_and_column_and_writes_nothing(layout, tm
 def test_malformed_ontology_file_is_reported_and_previous_build_survives(layout, tmp_path):
     root = tmp_path / "project"
     shutil.copytree(layout.root / "ontology", root / "ontology")
+    shutil.copytree(layout.root / "queries", root / "queries")
     (root / "data").mkdir()
     copy = ProjectLayout(root)
     _, first = build(copy)
