@@ -12,11 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: set up, then build the graph, validate it, and write the study day's comparison report
+## demo: set up, then build the graph, validate it, classify the study day's councils and write their comparison report
 demo: $(STAMP)
 	$(BIN)/rrii build
 	$(BIN)/rrii validate > build/validation.txt; status=$$?; head -1 build/validation.txt; exit $$status
 	$(BIN)/rrii coverage
+	$(BIN)/rrii typology ajuntament-terrassa ajuntament-granollers ajuntament-vilafranca --lang en
 	$(BIN)/rrii compare --out build/report.html
 	$(BIN)/rrii compare --out build/report.md
 

@@ -4,6 +4,8 @@
     >>> kg = KnowledgeGraph.load()                   # build/ if present, else data/ in memory
     >>> table = kg.query("network-memberships", council="ajuntament-terrassa", lang="en")
     >>> table.to_dataframe()                         # or table.rows / table.to_rows()
+    >>> kg.typology("ajuntament-terrassa", lang="en")  # classifications with their basis
+    >>> kg.plot("organigram", "ajuntament-terrassa", date="2021")  # SVG or PNG bytes
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .analysis import Similarity, similarity
 from .build import Dataset, load_dataset, read_build
-from .errors import BuildMissingError
-from .layout import ProjectLayout
+from .errors import BuildMissingError, ConfigError
+from .layout import DEFAULT_BASE, STUDY_DAY_COUNCILS, ProjectLayout
+from .plots import named_plot
 from .queries import (
     NamedQuery,
     ResultTable,
@@ -25,6 +29,7 @@ from .queries import (
     run_named,
     run_remote,
 )
+from .typology import Classification, classifications
 
 
 class KnowledgeGraph:
@@ -59,6 +64,10 @@ class KnowledgeGraph:
 
     @property
     def store(self) -> ox.Store:
+        if self.dataset is None:
+            raise ConfigError(f"this graph reads the remote endpoint {self.endpoint}; the "
+                              "typology, similarity and plots need the embedded store: use "
+                              "KnowledgeGraph.load()")
         if self._store is None:
             self._store = self.dataset.store()
         return self._store
@@ -79,6 +88,33 @@ class KnowledgeGraph:
     def sparql(self, path: Path, lang: str = "ca", **params: str) -> ResultTable:
         """Run an ad-hoc query file."""
         return self._run(load_query(Path(path)), params, lang)
+
+    def council_iri(self, council: str) -> str:
+        """A council's IRI from its slug (``ajuntament-terrassa``) or IRI."""
+        return bind_params(self.queries["typology"], {"council": council}, None,
+                           self._base_uri)["council"].value
+
+    def typology(self, council: str | None = None, lang: str = "ca") -> list[Classification]:
+        """The typology classification (every council's, or one council's), each value with
+        its reason and the sourced statements behind it."""
+        iri = self.council_iri(council) if council else None
+        return classifications(self.store, self.queries, lang, iri, self._base_uri)
+
+    def similarity(self, lang: str = "ca") -> list[Similarity]:
+        """Similarity of every pair of councils over functions, networks and structure."""
+        return similarity(self.store, self.queries, lang)
+
+    def plot(self, name: str, *councils: str, lang: str = "ca", fmt: str = "svg",
+             date: str | None = None) -> bytes:
+        """One of the named plots (organigram, heatmap, networks, timeline) for the councils
+        (slugs or IRIs; default: the study day's three)."""
+        iris = [self.council_iri(c) for c in (councils or STUDY_DAY_COUNCILS)]
+        return named_plot(name, self.store, self.queries, iris, lang, fmt, date,
+                          self._base_uri)
+
+    @property
+    def _base_uri(self) -> str:
+        return self.dataset.base_uri if self.dataset is not None else DEFAULT_BASE
 
     def _run(self, named: NamedQuery, params: dict[str, str], lang: str) -> ResultTable:
         if self.endpoint is not None:

@@ -122,11 +122,11 @@ class BasisStatement:
     """One sourced statement an assignment rests on, with labels and its source document."""
 
     subject: str
-    subject_label: str | None
+    subject_label: str  # its label, else its compact IRI (e.g. org:purpose)
     predicate: str
     predicate_label: str
     object: str
-    object_label: str | None
+    object_label: str
     graph: str
     source: str | None
     publisher: str | None
@@ -180,11 +180,15 @@ def classifications(store: ox.Store, queries: dict[str, NamedQuery], lang: str =
         if r["assignment"] not in result or key in seen:
             continue
         seen.add(key)
+        predicate_label = r["predicateLabel"]
         result[r["assignment"]].basis.append(BasisStatement(
-            subject=r["subject"], subject_label=r["subjectLabel"], predicate=r["predicate"],
-            predicate_label=r["predicateLabel"], object=r["object"],
-            object_label=r["objectLabel"], graph=r["graph"], source=r["source"],
-            publisher=r["publisherLabel"], issued=r["issued"]))
+            subject=r["subject"], subject_label=r["subjectLabel"] or _compact(r["subject"]),
+            predicate=r["predicate"],
+            predicate_label=(_compact(r["predicate"]) if predicate_label == r["predicate"]
+                             else predicate_label),
+            object=r["object"], object_label=r["objectLabel"] or _compact(r["object"]),
+            graph=r["graph"], source=r["source"], publisher=r["publisherLabel"],
+            issued=r["issued"]))
     return list(result.values())
 
 
@@ -217,10 +221,7 @@ def _basis_lines(basis: list[BasisStatement]) -> list[str]:
     """One line per statement, with every source that states it."""
     grouped: dict[tuple[str, str, str], list[str]] = {}
     for b in basis:
-        subject = b.subject_label or _compact(b.subject)
-        predicate = b.predicate_label if b.predicate_label != b.predicate else _compact(b.predicate)
-        obj = b.object_label or _compact(b.object)
-        where = grouped.setdefault((subject, predicate, obj), [])
+        where = grouped.setdefault((b.subject_label, b.predicate_label, b.object_label), [])
         if (b.source or b.graph) not in where:
             where.append(b.source or b.graph)
     return [f"{s} | {p} | {o}  [{'; '.join(sorted(w))}]" for (s, p, o), w in grouped.items()]
