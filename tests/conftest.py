@@ -51,3 +51,18 @@ def shared_conformance() -> Path:
         pytest.skip(f"official SEMIC shapes not available: {folder} is absent "
                     "(set RRII_SHARED to a folder holding conformance/)")
     return folder
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+
+
+def chromium_command(profile: Path) -> list[str]:
+    """Debian's headless Chromium with the flags that keep it off the network; skips the test
+    when it is not installed."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return [found, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+    pytest.skip("Debian's chromium is not installed (.ci/run installs it)")

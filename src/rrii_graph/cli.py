@@ -5,6 +5,7 @@ errors)."""
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ from .diagram import update_model_doc
 from .errors import RriiError
 from .layout import DEFAULT_BASE, LANGUAGES, STUDY_DAY_COUNCILS, ProjectLayout
 from .plots import PLOT_NAMES, named_plot
+from .publish import publish_site
+from .push import push_dataset
 from .queries import (
     COVERAGE_DIMENSIONS,
     bind_params,
@@ -29,6 +32,7 @@ from .queries import (
     run_remote,
 )
 from .report import build_report, write_report
+from .serve import SiteServer
 from .typology import axis_order, classifications
 from .typology import to_json as typology_json
 from .typology import to_text as typology_text
@@ -300,6 +304,85 @@ def plot(name: str, councils: tuple[str, ...], out_file: Path, date: str | None,
     except RriiError as exc:
         _fail(exc)
     click.echo(f"{name} written to {out_file} ({len(image):,} bytes)")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"),
+              show_default=True, help="Folder to write the site to (replaced atomically).")
+@click.option("--base-uri", help="Publish the IRIs under this base (default: the build's).")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Use this data folder (built in memory) instead of build/.")
+@click.option("--build-dir", type=click.Path(path_type=Path),
+              help="Built dataset to publish (default: build/).")
+def publish(out_dir: Path, base_uri: str | None, data_dir: Path | None,
+            build_dir: Path | None) -> None:
+    """Write the linked-open-data site: dumps, DCAT-AP catalogue, VoID, one page per resource
+    in ca/es/en with its Turtle, JSON-LD and N-Triples, and content-negotiation configs."""
+    try:
+        layout = ProjectLayout.discover()
+        if base_uri is not None:
+            dataset = load_dataset(layout, data_dir, base_uri)
+        else:
+            dataset = _dataset(layout, data_dir, build_dir)
+        started = time.perf_counter()
+        result = publish_site(dataset, layout, out_dir)
+    except RriiError as exc:
+        _fail(exc)
+    click.echo(f"published {result.resources} resources ({result.pages} pages, {result.files} "
+               f"files, {result.bytes / 1e6:.1f} MB) to {result.out_dir} in "
+               f"{time.perf_counter() - started:.1f} s")
+
+
+@main.command()
+@click.option("--site", "site_dir", type=click.Path(path_type=Path), default=Path("site"),
+              show_default=True, help="The folder rrii publish wrote.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
+              help="Seconds a SPARQL query may run.")
+@click.option("--limit", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Most results (rows or triples) a SPARQL answer carries.")
+def serve(site_dir: Path, host: str, port: int, timeout: int, limit: int) -> None:
+    """Serve the site with content negotiation and a read-only SPARQL endpoint at /sparql."""
+    try:
+        server = SiteServer(site_dir, host, port, timeout, limit).start()
+    except RriiError as exc:
+        _fail(exc)
+    click.echo(f"serving {site_dir} at {server.url} (SPARQL at {server.url}sparql); "
+               "Ctrl-C stops")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the Oxigraph server too
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@main.command()
+@click.option("--endpoint", required=True,
+              help="Graph Store HTTP Protocol URL, e.g. http://localhost:7878/store.")
+@click.option("--auth", help="user:password for HTTP basic authentication.")
+@click.option("--timeout", type=click.IntRange(1, 3600), default=120, show_default=True)
+@click.option("--no-default", is_flag=True,
+              help="Do not replace the default graph with the merge of all graphs.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Use this data folder (built in memory) instead of build/.")
+@click.option("--build-dir", type=click.Path(path_type=Path),
+              help="Built dataset to push (default: build/).")
+def push(endpoint: str, auth: str | None, timeout: int, no_default: bool,
+         data_dir: Path | None, build_dir: Path | None) -> None:
+    """Load the graph into a triple store, graph by graph (SPARQL 1.1 Graph Store Protocol)."""
+    try:
+        layout = ProjectLayout.discover()
+        dataset = _dataset(layout, data_dir, build_dir)
+        result = push_dataset(dataset, endpoint, timeout, auth, not no_default)
+    except RriiError as exc:
+        _fail(exc)
+    click.echo(f"pushed {result.graphs} named graphs"
+               + ("" if no_default else " and the merged default graph")
+               + f" ({result.triples} triples) to {endpoint}")
 
 
 @main.command()

@@ -5,7 +5,6 @@ kept in tests/artefacts/."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from rrii_graph.build import load_dataset
 from rrii_graph.cli import main
 from rrii_graph.plots import function_heatmap
 from rrii_graph.report import build_report, render_html, render_markdown
-from tests.conftest import ROOT
+from tests.conftest import ROOT, chromium_command
 
 ARTEFACTS = ROOT / "tests" / "artefacts"
 SECTIONS = ["programme", "structure", "timeline", "functions", "functioning", "organisation",
@@ -79,23 +78,12 @@ def test_report_is_deterministic(layout, tmp_path, monkeypatch):
     assert outs[0] == outs[1]
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-
-
 def test_report_renders_in_headless_chromium(layout, tmp_path):
-    chromium = _chromium()
+    browser = chromium_command(tmp_path / "profile")
     dataset = load_dataset(layout)
     html = tmp_path / "report.html"
     html.write_text(render_html(build_report(dataset, layout, None, "ca")), encoding="utf-8")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([chromium, *flags, "--dump-dom", html.as_uri()], capture_output=True,
+    dom = subprocess.run([*browser, "--dump-dom", html.as_uri()], capture_output=True,
                          text=True, timeout=120).stdout
     for key in SECTIONS:
         assert f'id="{key}"' in dom, key
@@ -106,7 +94,7 @@ def test_report_renders_in_headless_chromium(layout, tmp_path):
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTEFACTS / "report.png"
     shot.unlink(missing_ok=True)
-    subprocess.run([chromium, *flags, "--window-size=1280,2400", f"--screenshot={shot}",
+    subprocess.run([*browser, "--window-size=1280,2400", f"--screenshot={shot}",
                     html.as_uri()], capture_output=True, timeout=120)
     assert shot.is_file() and shot.stat().st_size > 50_000
     assert Path(shot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,139 @@
+"""The resources a published site describes: where each IRI lives in the site, its labels, its
+statements (with the graphs that state them) and the statements pointing at it.
+
+Own IRIs map to site paths by dropping the base: ``<base>id/body/x`` is ``id/body/x`` (served as
+``id/body/x.html``, ``.ttl``, ``.jsonld``, ``.nt``); a hash IRI such as ``<base>def#Twinning``
+lives in its document, ``def``. The base IRI itself is the site's index.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..build import Dataset
+from ..layout import NAMESPACES
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS = NAMESPACES["skos"]
+RDFS = NAMESPACES["rdfs"]
+
+# Label properties, best first.
+LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", NAMESPACES["dct"] + "title",
+                    NAMESPACES["foaf"] + "name", NAMESPACES["schema"] + "name")
+
+
+def site_path(iri: str, base: str) -> str | None:
+    """The site path of the document that describes ``iri`` (without extension), or None for
+    an IRI outside the base."""
+    if not iri.startswith(base):
+        return None
+    document = iri[len(base):].split("#", 1)[0].strip("/")
+    return document or "index"
+
+
+def compact(iri: str, base: str) -> str:
+    """``skos:prefLabel`` for a known namespace, ``rrii:...`` for the own one, else the IRI."""
+    for prefix, ns in (("rrii", base + "def#"), *NAMESPACES.items()):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+@dataclass
+class Statement:
+    predicate: ox.NamedNode
+    object: ox.NamedNode | ox.BlankNode | ox.Literal
+    graphs: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ResourceIndex:
+    """Everything the pages and descriptions need, computed once from the dataset's quads."""
+
+    base: str
+    outgoing: dict[str, list[Statement]]
+    incoming: dict[str, list[tuple[str, str]]]  # object -> [(subject, predicate)]
+    labels: dict[str, dict[str, str]]           # iri -> lang ("" for none) -> label
+    types: dict[str, list[str]]
+    graph_kinds: dict[str, str]
+
+    def label(self, iri: str, lang: str) -> str:
+        """The label in ``lang``, else Catalan, Spanish, English, any; else a compact IRI."""
+        by_lang = self.labels.get(iri, {})
+        for key in (lang, "ca", "es", "en", ""):
+            if key in by_lang:
+                return by_lang[key]
+        if by_lang:
+            return by_lang[sorted(by_lang)[0]]
+        return compact(iri, self.base)
+
+    def resources(self) -> list[str]:
+        """Every own IRI that is the subject or object of a statement, sorted."""
+        found = {s for s in self.outgoing if s.startswith(self.base)}
+        found |= {o for o in self.incoming if o.startswith(self.base)}
+        return sorted(found)
+
+
+def _key(term) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def index_dataset(dataset: Dataset) -> ResourceIndex:
+    """Group the dataset's statements by subject (with the graphs stating each) and by object."""
+    merged: dict[tuple, Statement] = {}
+    order: dict[str, list[tuple]] = defaultdict(list)
+    for quad in dataset.quads:
+        key = (_key(quad.subject), quad.predicate.value, quad.object)
+        statement = merged.get(key)
+        if statement is None:
+            statement = merged[key] = Statement(quad.predicate, quad.object)
+            order[key[0]].append(key)
+        statement.graphs.add(quad.graph_name.value)
+    outgoing = {s: [merged[k] for k in keys] for s, keys in order.items()}
+    incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    types: dict[str, list[str]] = defaultdict(list)
+    rank = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
+    best: dict[tuple[str, str], int] = {}
+    for subject, statements in outgoing.items():
+        for st in statements:
+            if isinstance(st.object, ox.NamedNode):
+                incoming[st.object.value].append((subject, st.predicate.value))
+                if st.predicate.value == RDF_TYPE:
+                    types[subject].append(st.object.value)
+            elif isinstance(st.object, ox.Literal) and st.predicate.value in rank:
+                lang = st.object.language or ""
+                score = rank[st.predicate.value]
+                if score < best.get((subject, lang), len(rank)):
+                    best[subject, lang] = score
+                    labels[subject][lang] = st.object.value
+                elif score == best.get((subject, lang)) and st.object.value < labels[subject][lang]:
+                    labels[subject][lang] = st.object.value  # deterministic among equals
+    for values in incoming.values():
+        values.sort()
+    for values in types.values():
+        values.sort()
+    kinds = {g: info["kind"] for g, info in dataset.graphs.items()}
+    return ResourceIndex(dataset.base_uri, outgoing, dict(incoming), dict(labels), dict(types),
+                         kinds)
+
+
+def description(index: ResourceIndex, iri: str) -> list[ox.Triple]:
+    """The concise bounded description of ``iri``: its statements, and those of the blank nodes
+    they reach, sorted."""
+    triples: list[ox.Triple] = []
+    todo, seen = [iri], set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        subject = ox.BlankNode(node[2:]) if node.startswith("_:") else ox.NamedNode(node)
+        for st in index.outgoing.get(node, []):
+            triples.append(ox.Triple(subject, st.predicate, st.object))
+            if isinstance(st.object, ox.BlankNode):
+                todo.append(_key(st.object))
+    return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
