@@ -12,7 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: set up, then build the graph, validate it, classify the study day's councils and write their comparison report
+## demo: set up, then build the graph, validate it, classify the study day's councils, write their
+## comparison report and publish the linked-data site to build/site
 demo: $(STAMP)
 	$(BIN)/rrii build
 	$(BIN)/rrii validate > build/validation.txt; status=$$?; head -1 build/validation.txt; exit $$status
@@ -20,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/rrii typology ajuntament-terrassa ajuntament-granollers ajuntament-vilafranca --lang en
 	$(BIN)/rrii compare --out build/report.html
 	$(BIN)/rrii compare --out build/report.md
+	$(BIN)/rrii publish --out build/site
 
 ## test: set up, then run every test
 test: $(STAMP)

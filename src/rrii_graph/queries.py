@@ -273,7 +273,13 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     match = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    return text[: match.end()] + "\n  " + block + text[match.end():]
+    text = text[: match.end()] + "\n  " + block + text[match.end():]
+    if "lang" in bindings:
+        # A VALUES row does not reach the label lookups nested inside OPTIONAL groups (each
+        # group is evaluated on its own), so the language also goes into their comparisons,
+        # as the same N-Triples term.
+        text = re.sub(r"=\s*\?lang\b", "= " + str(bindings["lang"]), text)
+    return text
 
 
 def run_remote(endpoint: str, query: NamedQuery,

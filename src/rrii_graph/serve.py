@@ -51,6 +51,15 @@ RESULT_FORMATS = {  # media type -> pyoxigraph results format
     "text/csv": ox.QueryResultsFormat.CSV,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
+FORMAT_NAMES = {  # the ``format`` parameter many clients send (SPARQLWrapper among them)
+    "json": "application/sparql-results+json, application/ld+json",
+    "xml": "application/sparql-results+xml, application/rdf+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle",
+    "nt": "application/n-triples", "ntriples": "application/n-triples",
+    "json-ld": "application/ld+json", "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
+}
 GRAPH_FORMATS = {  # media type -> RDF format for CONSTRUCT and DESCRIBE
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
@@ -314,7 +323,9 @@ class _Handler(BaseHTTPRequestHandler):
     # -- the endpoint
 
     def _sparql(self, query: str, fmt: str | None) -> None:
-        accept = fmt or self.headers.get("Accept")
+        accept = self.headers.get("Accept")
+        if fmt:  # a format parameter overrides Accept: a media type, or a short name
+            accept = FORMAT_NAMES.get(fmt.lower(), fmt if "/" in fmt else accept)
         request = urllib.request.Request(
             self.server_config.endpoint.url, data=query.encode(), method="POST",
             headers={"Content-Type": "application/sparql-query",
