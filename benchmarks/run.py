@@ -1,31 +1,57 @@
-"""Benchmarks: each stage on the embedded store against a baseline measured in the same run.
+"""Benchmarks (``make bench``): every pipeline stage on synthetic councils of growing size, each
+against a baseline measured in the same run, with its ratio, throughput and peak memory.
 
-Run with ``make bench``. Prints wall time, quads per second and the ratio to the baseline:
-rdflib's in-memory Dataset for loading, rdflib's SPARQL engine on the same merged graph for every
-named query (same .rq files, same bindings, with a time limit), and pySHACL, which is both the
-validator and its own baseline today.
+Sizes come from ``RRII_BENCH_SIZES`` (default ``1000,10000``; add ``100000`` for the largest run,
+which takes tens of minutes here). For each size N, ``rrii synth`` writes N councils, then:
+
+stage       rrii-graph                                   baseline (same data, same files)
+build       parse into pyoxigraph (load_dataset)        rdflib Dataset parsing the same files
+typology    the CONSTRUCT rules on pyoxigraph            the same rules on rdflib
+validate    the fast SHACL engine                        pySHACL, same shapes
+queries     every named query on pyoxigraph              rdflib running the same .rq files
+analysis    similarity and clusters, N <= 1,000 (all pairs)  (none: it reads the named queries)
+dumps       Turtle, N-Triples, TriG, N-Quads, JSON-LD    rdflib writing TriG
+publish     the whole site (N = 1,000 only)              (none)
+
+A baseline that does not finish within ``RRII_BENCH_LIMIT`` seconds (default 120) is reported as
+"> limit", and its ratio as a lower bound. Results go to ``benchmarks/results/N<size>.json`` and
+the table in ``benchmarks/README.md``; with two sizes or more, each stage's growth exponent (the
+slope of log time against log N) is printed.
 """
 
 from __future__ import annotations
 
-import gc
+import json
+import math
 import os
 import platform
+import re
 import resource
+import shutil
 import signal
-import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
-from rrii_graph.build import asset_files, data_files, load_dataset
+from rrii_graph.analysis import cluster_councils, similarity
+from rrii_graph.build import asset_files, data_files, load_dataset, no_gc
 from rrii_graph.layout import ProjectLayout
-from rrii_graph.queries import bind_params, load_queries, run_named
+from rrii_graph.publish import publish_site
+from rrii_graph.publish.dumps import dump_files
+from rrii_graph.queries import bind_params, declared_params, load_queries, run_named
+from rrii_graph.synth import SYNTH, synthesise
+from rrii_graph.typology import derive_typology, load_rules
 from rrii_graph.validate import validate_dataset
 
-REPEATS = 5
-BASELINE_LIMIT_S = 60
+HERE = Path(__file__).resolve().parent
+LIMIT = float(os.environ.get("RRII_BENCH_LIMIT", "120"))
+SIZES = [int(s) for s in os.environ.get("RRII_BENCH_SIZES", "1000,10000").split(",") if s]
+PAIRWISE = ("shared-networks", "similar-councils", "statement-source")
+GOALS = {"validate_100k_s": 60, "pipeline_100k_s": 120, "rss_100k_gib": 6,
+         "query_10k_ms": 250, "end_to_end_10k_ratio": 20, "exponent": 1.15}
 
 
 class _TimeLimitError(Exception):
@@ -36,74 +62,219 @@ def _alarm(_signum, _frame):
     raise _TimeLimitError
 
 
-def rdflib_query(graph: rdflib.Dataset, text: str, bindings: dict) -> int:
-    """Run the same query with rdflib, values bound with initBindings; returns the row count."""
-    init = {}
-    for name, term in bindings.items():
-        init[name] = (rdflib.URIRef(term.value) if term.__class__.__name__ == "NamedNode"
-                      else rdflib.Literal(term.value))
-    return len(list(graph.query(text, initBindings=init)))
+def _reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
 
 
-def timed(fn, repeats: int = REPEATS) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+def _peak_mib() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def rdflib_load(layout: ProjectLayout) -> rdflib.Dataset:
+def measure(fn):
+    """(seconds, peak MiB during the call, result)."""
+    _reset_peak()
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, _peak_mib(), result
+
+
+def baseline(fn, limit: float = LIMIT):
+    """Seconds of a baseline run, or None when it does not finish within ``limit``."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    start = time.perf_counter()
+    try:
+        fn()
+        return time.perf_counter() - start
+    except _TimeLimitError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - a baseline that cannot run at all
+        print(f"    (baseline failed: {type(exc).__name__}: {str(exc)[:80]})", flush=True)
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def rdflib_dataset(layout: ProjectLayout, folder: Path) -> rdflib.Dataset:
     dataset = rdflib.Dataset()
     for source in asset_files(layout):
         dataset.graph(rdflib.URIRef(source.graph)).parse(source.path, format="turtle")
-    for source in data_files(layout.data_dir):
+    for source in data_files(folder):
         dataset.parse(source.path, format="trig")
     return dataset
 
 
+def _rdflib_bindings(bindings: dict) -> dict:
+    return {name: (rdflib.URIRef(term.value) if isinstance(term, ox.NamedNode)
+                   else rdflib.Literal(term.value)) for name, term in bindings.items()}
+
+
+def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
+    folder = work / f"synth-{n}"
+    synth = synthesise(n, 1, folder)
+    stages: dict[str, dict] = {}
+
+    def record(name, seconds, peak, quads, base, has_baseline=True):
+        stages[name] = {"seconds": round(seconds, 4), "peak_mib": round(peak, 1),
+                        "quads_per_s": round(quads / seconds) if seconds else None,
+                        "baseline_seconds": None if base is None else round(base, 4),
+                        "baseline_limit": LIMIT,
+                        "ratio": None if base is None else round(base / seconds, 2),
+                        "ratio_at_least": None if base is not None or not has_baseline
+                        else round(LIMIT / seconds, 1)}
+        shown = f"{base:.2f}" if base is not None else f"> {LIMIT:.0f}" if has_baseline else "-"
+        ratio = (f"{base / seconds:.1f}x" if base is not None else
+                 f">= {LIMIT / seconds:.1f}x" if has_baseline else "-")
+        print(f"  {name:<9} {seconds:>9.3f} s {peak:>8.0f} MiB {quads / seconds:>11.0f} q/s   "
+              f"baseline {shown:>9} s  {ratio}", flush=True)
+
+    # build (parse into the store), then the typology rules, separately
+    seconds, peak, dataset = measure(lambda: load_dataset(layout, folder, derive=False))
+    quads = len(dataset.quads)
+    rdflib_graph: dict = {}
+    base = baseline(lambda: rdflib_graph.setdefault("g", rdflib_dataset(layout, folder)))
+    record("build", seconds, peak, quads, base)
+
+    with no_gc():
+        store = dataset.store()
+    seconds, peak, derived = measure(lambda: derive_typology(store, layout.rules_dir))
+    rules = load_rules(layout.rules_dir)
+
+    def rdflib_rules():
+        graph = rdflib_graph.get("g") or rdflib_dataset(layout, folder)
+        graph.default_union = True  # patterns outside GRAPH see every graph, like our merge
+        for rule in rules:
+            for triple in list(graph.query(rule.query.text)):
+                graph.default_context.add(triple)
+    record("typology", seconds, peak, quads, baseline(rdflib_rules))
+    full = load_dataset(layout, folder)  # with the derived graph, as rrii build makes it
+    store = full.store()
+
+    seconds, peak, report = measure(lambda: validate_dataset(full, None, "fast"))
+    pyshacl_base = baseline(lambda: validate_dataset(full, None, "pyshacl"))
+    record("validate", seconds, peak, len(full.quads), pyshacl_base)
+    stages["validate"]["violations"] = report.count("Violation")
+    stages["validate"]["seeded"] = synth.seeded
+
+    queries = load_queries(layout.queries_dir)
+    per_query, total, base_total, slowest = {}, 0.0, 0.0, 0.0
+    merged_rdflib = rdflib.Dataset(default_union=True)
+    merged_rdflib.parse(data=ox.serialize(full.quads, format=ox.RdfFormat.N_QUADS).decode(),
+                        format="nquads")
+    # the pairwise questions are asked about given councils, as their users ask them
+    pairwise = {"council": f"{SYNTH}body/c000002", "other": f"{SYNTH}body/c000009",
+                "subject": f"{SYNTH}unit/c000002"}
+    for name, query in sorted(queries.items()):
+        params = {k: v for k, v in pairwise.items() if k in declared_params(query)} \
+            if name in PAIRWISE else {}
+        bindings = bind_params(query, params, "en")
+        seconds, _, table = measure(lambda q=query, p=params: run_named(store, q, p, "en"))
+        limit = max(LIMIT / len(queries), 5.0)
+        base = baseline(lambda q=query, b=bindings, g=merged_rdflib: list(g.query(
+            q.text, initBindings=_rdflib_bindings(b))), limit)
+        per_query[name] = {"seconds": round(seconds, 4), "rows": len(table.rows),
+                           "baseline_seconds": None if base is None else round(base, 4),
+                           "baseline_limit": limit}
+        total += seconds
+        slowest = max(slowest, seconds)
+        base_total += base if base is not None else limit
+    record("queries", total, _peak_mib(), len(full.quads), base_total)
+    stages["queries"]["slowest_ms"] = round(slowest * 1000, 1)
+    stages["queries"]["each"] = per_query
+
+    if n <= 1000:  # similarity compares every pair of councils: quadratic by definition
+        seconds, peak, _ = measure(lambda: cluster_councils(similarity(store, queries)))
+        record("analysis", seconds, peak, len(full.quads), None, has_baseline=False)
+
+    seconds, peak, dumps = measure(lambda: dump_files(full.quads, full.base_uri))
+    base = baseline(lambda: merged_rdflib.serialize(format="trig"))
+    record("dumps", seconds, peak, len(full.quads), base)
+    if n <= 1000:
+        site = work / f"site-{n}"
+        seconds, peak, _ = measure(lambda: publish_site(full, layout, site))
+        record("publish", seconds, peak, len(full.quads), None, has_baseline=False)
+        shutil.rmtree(site, ignore_errors=True)
+    end_to_end = sum(stages[s]["seconds"] for s in ("build", "typology", "validate", "queries"))
+    end_base = sum(stages[s]["baseline_seconds"] or LIMIT
+                   for s in ("build", "typology", "validate", "queries"))
+    return {"councils": n, "quads": len(full.quads), "synthetic_quads": synth.quads,
+            "stages": stages, "end_to_end_seconds": round(end_to_end, 2),
+            "end_to_end_ratio_at_least": round(end_base / end_to_end, 1)}
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.machine()}, pyoxigraph {ox.__version__}")
+
+
+def exponents(results: list[dict]) -> dict[str, float]:
+    """Per stage, the least-squares slope of log(seconds) against log(N)."""
+    out = {}
+    stages = set.intersection(*(set(r["stages"]) for r in results))
+    for stage in sorted(stages):
+        xs = [math.log(r["councils"]) for r in results]
+        ys = [math.log(max(r["stages"][stage]["seconds"], 1e-6)) for r in results]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        den = sum((x - mx) ** 2 for x in xs)
+        out[stage] = round(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den,
+                           2) if den else float("nan")
+    return out
+
+
+def write_readme(results: list[dict], slopes: dict[str, float], where: str) -> None:
+    readme = HERE / "README.md"
+    lines = [f"Measured on: {where}. Baseline limit {LIMIT:.0f} s per stage.", "",
+             "| councils | quads | stage | rrii-graph s | peak MiB | baseline s | ratio |",
+             "|---:|---:|---|---:|---:|---:|---:|"]
+    for r in results:
+        for stage, s in r["stages"].items():
+            base = (f"{s['baseline_seconds']:.2f}" if s["baseline_seconds"] is not None
+                    else (f"> {LIMIT:.0f}" if s.get("ratio_at_least") else "-"))
+            ratio = (f"{s['ratio']:.1f}x" if s["ratio"] is not None
+                     else (f">= {s['ratio_at_least']:.1f}x" if s.get("ratio_at_least") else "-"))
+            lines.append(f"| {r['councils']:,} | {r['quads']:,} | {stage} | {s['seconds']:.3f} "
+                         f"| {s['peak_mib']:.0f} | {base} | {ratio} |")
+    if slopes:
+        lines += ["", "Growth exponent (slope of log time against log N): "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()) + "."]
+    text = readme.read_text(encoding="utf-8")
+    begin, end = "<!-- results: begin -->", "<!-- results: end -->"
+    new = re.sub(re.escape(begin) + ".*?" + re.escape(end),
+                 begin + "\n" + "\n".join(lines) + "\n" + end, text, flags=re.S)
+    readme.write_text(new, encoding="utf-8")
+
+
 def main() -> None:
     layout = ProjectLayout.discover()
-    t_ox, dataset = timed(lambda: load_dataset(layout))
-    t_rdflib, _ = timed(lambda: rdflib_load(layout))
-    quads = len(dataset.quads)
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"median of {REPEATS} runs")
-    print(f"{'stage':<10} {'quads':>8} {'rrii s':>8} {'quads/s':>10} {'baseline s':>11} "
-          f"{'ratio':>6}")
-    print(f"{'load':<10} {quads:>8} {t_ox:>8.3f} {quads / t_ox:>10.0f} {t_rdflib:>11.3f} "
-          f"{t_rdflib / t_ox:>5.1f}x")
-    t_val, _ = timed(lambda: validate_dataset(dataset, layout.checks_dir), repeats=1)
-    print(f"{'validate':<10} {quads:>8} {t_val:>8.3f} {quads / t_val:>10.0f} {'(pySHACL)':>11} "
-          f"{'1.0x':>6}")
-    store = dataset.store()
-    merged = rdflib.Dataset()
-    merged.parse(data=bytes(store.dump(format=ox.RdfFormat.N_QUADS)).decode("utf-8"),
-                 format="nquads")
-    signal.signal(signal.SIGALRM, _alarm)
-    for name, query in sorted(load_queries(layout.queries_dir).items()):
-        subject = "https://w3id.org/rrii/id/unit/terrassa-consell-solidaritat"
-        params = {"subject": subject} if name == "statement-source" else {}
-        t_q, table = timed(lambda q=query, p=params: run_named(store, q, p, "ca"))
-        bindings = bind_params(query, params, "ca")
-        signal.alarm(BASELINE_LIMIT_S)
-        try:
-            start = time.perf_counter()
-            rdflib_query(merged, query.text, bindings)
-            t_base = time.perf_counter() - start
-            base, ratio = f"{t_base:>11.3f}", f"{t_base / t_q:>5.0f}x"
-        except _TimeLimitError:
-            base = f"{'>' + str(BASELINE_LIMIT_S):>11}"
-            ratio = f"{'>' + str(int(BASELINE_LIMIT_S / t_q)):>5}x"
-        except Exception as exc:  # rdflib does not support everything oxigraph does
-            base, ratio = f"{'failed':>11}", f" ({type(exc).__name__})"
-        finally:
-            signal.alarm(0)
-        print(f"{'q:' + name[:24]:<28} {len(table.rows):>6} rows {t_q:>8.4f} s {base} {ratio}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: {peak:.0f} MiB")
+    where = machine()
+    print(f"machine: {where}; sizes {SIZES}; baseline limit {LIMIT:.0f} s", flush=True)
+    results = []
+    (HERE / "results").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="rrii-bench-") as tmp:
+        for n in SIZES:
+            print(f"N = {n:,} councils", flush=True)
+            result = bench_size(layout, n, Path(tmp))
+            result["machine"] = where
+            results.append(result)
+            print(f"  end to end (build, typology, validate, queries) "
+                  f"{result['end_to_end_seconds']:.1f} s, >= "
+                  f"{result['end_to_end_ratio_at_least']}x the baseline", flush=True)
+            (HERE / "results" / f"N{n}.json").write_text(
+                json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    slopes = exponents(results) if len(results) > 1 else {}
+    if slopes:
+        print("growth exponents: " + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()))
+    write_readme(results, slopes, where)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from .queries import (
 )
 from .report import build_report, write_report
 from .serve import SiteServer
+from .synth import synthesise
 from .typology import axis_order, classifications
 from .typology import to_json as typology_json
 from .typology import to_text as typology_text
@@ -95,14 +96,18 @@ def build(data_dir: Path | None, out_dir: Path | None, base_uri: str) -> None:
               help="Built dataset to validate (default: build/).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path),
               help="Write the report to this file instead of standard output.")
+@click.option("--engine", type=click.Choice(("fast", "pyshacl")), default="fast",
+              show_default=True,
+              help="fast: the scalable engine (shapes it cannot check go to pySHACL); "
+                   "pyshacl: the reference engine.")
 def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
-             out_file: Path | None) -> None:
+             out_file: Path | None, engine: str) -> None:
     """SHACL validation and ontology checks. Exit 0 without Violations, 1 with, 2 on errors."""
     try:
         check_lang(lang)
         layout = ProjectLayout.discover()
         dataset = _dataset(layout, data_dir, build_dir)
-        report = validate_dataset(dataset, layout.checks_dir)
+        report = validate_dataset(dataset, layout.checks_dir, engine)
     except RriiError as exc:
         _fail(exc)
     if fmt == "json":
@@ -383,6 +388,29 @@ def push(endpoint: str, auth: str | None, timeout: int, no_default: bool,
     click.echo(f"pushed {result.graphs} named graphs"
                + ("" if no_default else " and the merged default graph")
                + f" ({result.triples} triples) to {endpoint}")
+
+
+@main.command()
+@click.option("--councils", type=click.IntRange(1), required=True,
+              help="How many synthetic councils.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for the synthetic TriG files and manifest.json.")
+@click.option("--period", type=click.IntRange(9), default=50, show_default=True,
+              help="Every PERIOD-th council carries each kind of seeded violation.")
+def synth(councils: int, seed: int, out_dir: Path, period: int) -> None:
+    """Synthetic councils for scale tests (own namespace; never part of the curated graph).
+    Build or validate them with --data OUT."""
+    try:
+        layout = ProjectLayout.discover()
+        if out_dir.resolve() == layout.data_dir.resolve() or layout.data_dir.resolve() in \
+                out_dir.resolve().parents:
+            raise click.BadParameter("synthetic data never goes into data/", param_hint="--out")
+        result = synthesise(councils, seed, out_dir, period)
+    except RriiError as exc:
+        _fail(exc)
+    click.echo(f"{result.councils} synthetic councils, {result.quads} quads in {result.files} "
+               f"files, {result.seeded} seeded violations (see {out_dir / 'manifest.json'})")
 
 
 @main.command()

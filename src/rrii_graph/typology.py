@@ -77,8 +77,9 @@ def load_rules(rules_dir: Path) -> list[Rule]:
 def derive_typology(store: ox.Store, rules_dir: Path,
                     base_uri: str = DEFAULT_BASE) -> list[ox.Quad]:
     """Run every rule on ``store`` (whose default graph is the merge of the dataset) and return
-    the derived quads in :func:`typology_graph`, sorted. Each rule's output is added to the
-    store's default graph so that the next rules can read it."""
+    the derived quads in :func:`typology_graph`, unordered (the build sorts the whole dataset).
+    Each rule's output is added to the store's default graph so that the next rules can read
+    it."""
     graph = ox.NamedNode(typology_graph(base_uri))
     triples: set[ox.Triple] = set()
     for rule in load_rules(rules_dir):
@@ -109,9 +110,7 @@ def derive_typology(store: ox.Store, rules_dir: Path,
     sources = {t.object for t in triples if t.predicate == stated_in}
     triples.add(ox.Triple(graph, RDF_TYPE, ox.NamedNode(PROV + "Entity")))
     triples |= {ox.Triple(graph, ox.NamedNode(PROV + "wasDerivedFrom"), s) for s in sources}
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    quads.sort(key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
-    return quads
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
 # --- Reading the classification back, with its explanation

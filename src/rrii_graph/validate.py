@@ -19,10 +19,11 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
 
-from .build import Dataset, iter_triples
+from .build import Dataset, iter_triples, no_gc
 from .errors import ConfigError
 from .layout import LANGUAGES, NAMESPACES
 from .queries import load_queries, run_select
+from .shacl import DataIndex, Validator, compile_shapes
 
 SEVERITIES = ("Violation", "Warning", "Info")
 DATA_KINDS = ("ontology", "imports", "vocabulary", "data", "derived")
@@ -54,11 +55,14 @@ class ValidationResult:
 
 @dataclass
 class ValidationReport:
-    """Results of shapes and checks, and the sh:ValidationReport graph they came from."""
+    """Results of shapes and checks, the sh:ValidationReport graph they came from (built from
+    the results when the fast engine ran), and which engine checked what."""
 
     results: list[ValidationResult]
-    graph: rdflib.Graph
+    graph: rdflib.Graph | None = None
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    engine: str = "pyshacl"
+    fallback: dict[str, str] = field(default_factory=dict)  # shape -> why pySHACL checked it
 
     @property
     def conforms(self) -> bool:
@@ -81,6 +85,8 @@ class ValidationReport:
     def to_text(self, lang: str = "en") -> str:
         """Results grouped by focus node, messages in ``lang``."""
         lines = [f"conforms: {'yes' if self.conforms else 'no'} ({self.summary()})"]
+        for shape, why in sorted(self.fallback.items()):
+            lines.append(f"checked by pySHACL, not the fast engine: {shape} ({why})")
         current = None
         for result in self.results:
             if result.focus != current:
@@ -117,6 +123,8 @@ class ValidationReport:
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
     def to_turtle(self) -> str:
+        if self.graph is None:
+            self.graph = _report_graph(self.results)
         return self.graph.serialize(format="turtle")
 
 
@@ -277,11 +285,53 @@ def _labels(graph: rdflib.Graph, nodes: set[str]) -> dict[str, dict[str, str]]:
     return labels
 
 
-def validate_dataset(dataset: Dataset, checks_dir: Path | None = None) -> ValidationReport:
+def data_store(dataset: Dataset) -> ox.Store:
+    """A store whose default graph holds what the shapes check: the ontology, vocabulary, data
+    and derived graphs, merged (the shapes themselves are not data)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                      for t in iter_triples(dataset, DATA_KINDS))
+    return store
+
+
+def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
+                     engine: str = "fast") -> ValidationReport:
     """Validate the dataset's data, ontology and vocabulary graphs against its shapes graphs,
-    then run the quality checks on the whole dataset."""
-    data_graph = to_rdflib(iter_triples(dataset, DATA_KINDS))
+    then run the quality checks on the whole dataset. ``engine`` is ``fast`` (the scalable
+    engine of :mod:`rrii_graph.shacl`, which hands any shape it cannot check to pySHACL) or
+    ``pyshacl`` (the reference)."""
+    if engine not in ("fast", "pyshacl"):
+        raise ConfigError(f"unknown validation engine {engine!r}; use fast or pyshacl")
     shapes_graph = to_rdflib(iter_triples(dataset, ("shapes",)))
+    if engine == "pyshacl":
+        data_graph = to_rdflib(iter_triples(dataset, DATA_KINDS))
+        report_graph, results = _pyshacl(data_graph, shapes_graph)
+        labels_of = lambda nodes: _labels(data_graph, nodes)  # noqa: E731
+        report = ValidationReport(results=results, graph=report_graph, engine="pyshacl")
+    else:
+        with no_gc():
+            store = data_store(dataset)
+            compiled = compile_shapes(shapes_graph)
+            found = Validator(compiled, DataIndex(store)).validate()
+        results = [_from_fast(r, shapes_graph) for r in found]
+        fallback = {str(node): why for node, why in compiled.unsupported.items()}
+        if compiled.unsupported:
+            subset = _shapes_subset(shapes_graph, compiled.unsupported)
+            results += _pyshacl(to_rdflib(iter_triples(dataset, DATA_KINDS)), subset)[1]
+        labels_of = lambda nodes: _store_labels(store, nodes)  # noqa: E731
+        report = ValidationReport(results=results, engine="fast", fallback=fallback)
+    if checks_dir is not None:
+        checks = run_checks(dataset.store(), checks_dir, dataset.base_uri)
+        if report.graph is not None:
+            _add_check_results(report.graph, checks)
+        report.results += checks
+    report.results.sort(key=ValidationResult.sort_key)
+    report.labels = labels_of({r.focus for r in report.results})
+    return report
+
+
+def _pyshacl(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph
+             ) -> tuple[rdflib.Graph, list[ValidationResult]]:
     _conforms, report_graph, _text = shacl_validate(
         data_graph,
         shacl_graph=shapes_graph,
@@ -289,11 +339,87 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None) -> Valida
         advanced=True,
         allow_warnings=True,
     )
-    results = _results_from_graph(report_graph, shapes_graph)
-    if checks_dir is not None:
-        checks = run_checks(dataset.store(), checks_dir, dataset.base_uri)
-        _add_check_results(report_graph, checks)
-        results += checks
-    results.sort(key=ValidationResult.sort_key)
-    labels = _labels(data_graph, {r.focus for r in results})
-    return ValidationReport(results=results, graph=report_graph, labels=labels)
+    return report_graph, _results_from_graph(report_graph, shapes_graph)
+
+
+def _shapes_subset(shapes: rdflib.Graph, nodes) -> rdflib.Graph:
+    """The named shapes ``nodes`` with everything they reach through blank nodes, and the
+    prefix declarations SPARQL constraints need."""
+    subset = rdflib.Graph()
+    todo, seen = list(nodes), set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):
+            subset.add((node, p, o))
+            if isinstance(o, rdflib.BNode) or p in (SH.node, SH.sparql, SH.prefixes):
+                todo.append(o)
+    for s, p, o in shapes.triples((None, SH.declare, None)):
+        subset.add((s, p, o))
+        for triple in shapes.triples((o, None, None)):
+            subset.add(triple)
+    return subset
+
+
+def _from_fast(result, shapes: rdflib.Graph) -> ValidationResult:
+    """A fast-engine result with the messages of its shape (or SPARQL constraint)."""
+    source = result.constraint if result.constraint is not None else result.source_shape
+    messages = {m.language or "": str(m).replace("{?value}", str(result.value)).replace(
+        "{$this}", result.focus) for m in shapes.objects(source, SH.message)}
+    if not messages:
+        component = result.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+        messages = {"": f"{component} constraint not met"
+                        + (f" on {result.path}" if result.path else "")}
+    return ValidationResult(
+        severity=result.severity, focus=result.focus, path=result.path, value=result.value,
+        shape=_shape_text(shapes, result.source_shape), component=result.component,
+        messages=messages)
+
+
+def _store_labels(store: ox.Store, nodes: set[str]) -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = {}
+    for text in nodes:
+        if text.startswith("_:") or not text.startswith(("http://", "https://", "urn:")):
+            continue
+        by_lang: dict[str, str] = {}
+        for prop in _LABEL_PROPERTIES:
+            for quad in store.quads_for_pattern(ox.NamedNode(text), ox.NamedNode(str(prop)),
+                                                None, ox.DefaultGraph()):
+                if isinstance(quad.object, ox.Literal):
+                    by_lang.setdefault(quad.object.language or "", quad.object.value)
+        if by_lang:
+            labels[text] = by_lang
+    return labels
+
+
+def _report_graph(results: list[ValidationResult]) -> rdflib.Graph:
+    """A sh:ValidationReport graph holding the results."""
+    graph = rdflib.Graph()
+    graph.bind("sh", SH)
+    root = rdflib.BNode("report")
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, rdflib.Literal(
+        not any(r.severity == "Violation" for r in results))))
+    for k, r in enumerate(results):
+        node = rdflib.BNode(f"r{k}")
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, SH[r.severity]))
+        focus = rdflib.BNode(r.focus[2:]) if r.focus.startswith("_:") else rdflib.URIRef(
+            r.focus)
+        graph.add((node, SH.focusNode, focus))
+        if r.path and not r.path.startswith("^") and "/http" not in r.path:
+            graph.add((node, SH.resultPath, rdflib.URIRef(r.path)))
+        if r.value is not None:
+            graph.add((node, SH.value, rdflib.Literal(r.value)))
+        if r.shape:
+            graph.add((node, SH.sourceShape, rdflib.URIRef(r.shape)))
+        if r.component:
+            component = SH.SPARQLConstraintComponent if r.component == "check" else \
+                rdflib.URIRef(r.component)
+            graph.add((node, SH.sourceConstraintComponent, component))
+        for lang, text in sorted(r.messages.items()):
+            graph.add((node, SH.resultMessage, rdflib.Literal(text, lang=lang or None)))
+    return graph

@@ -1,0 +1,473 @@
+"""A SHACL Core validator that scales: the project's shapes checked on the embedded store.
+
+pySHACL re-walks an rdflib graph for every focus node and constraint, which takes minutes for a
+few thousand councils. This engine reads the shapes once (rdflib, they are small), then answers
+every constraint from per-predicate indexes built in one pass over the pyoxigraph store, so the
+work grows with the number of triples. SPARQL-based constraints (``sh:sparql``) run once on the
+store with ``$this`` left free, and their answers are matched to the shape's focus nodes.
+
+Supported (https://www.w3.org/TR/shacl/#core-components): targets ``targetClass`` (with
+``rdfs:subClassOf`` in the data), ``targetSubjectsOf``, ``targetObjectsOf``, ``targetNode``;
+paths: a predicate, ``sh:inversePath``, sequences; components ``class``, ``datatype``,
+``nodeKind``, ``minCount``, ``maxCount``, ``minInclusive``, ``maxInclusive``, ``minExclusive``,
+``maxExclusive``, ``minLength``, ``maxLength``, ``pattern`` (with ``flags``), ``languageIn``,
+``uniqueLang``, ``in``, ``hasValue``, ``node``, ``or``, ``and``, ``not``, ``qualifiedValueShape``
+with ``qualifiedMinCount``/``qualifiedMaxCount``, and SHACL-SPARQL ``sparql`` constraints. A node
+shape using anything else is reported by :func:`compile_shapes` as unsupported, and the caller
+validates it with pySHACL instead (see :func:`rrii_graph.validate.validate_dataset`).
+
+pySHACL stays the reference: a differential test requires both engines to report the same
+(severity, focus node, path, constraint component, shape, value) results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+_LANG_STRING = str(RDF.langString)
+
+# Parameters that configure or describe a shape without being a constraint of their own.
+_NON_CONSTRAINTS = {SH.name, SH.message, SH.severity, SH.description, SH.order, SH.group,
+                    SH.deactivated, SH.property, SH.path, SH.targetClass, SH.targetNode,
+                    SH.targetSubjectsOf, SH.targetObjectsOf, SH.declare, SH.prefixes, SH.flags,
+                    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
+                    SH.defaultValue, RDF.type, RDFS.label, RDFS.comment, SH.sparql}
+_SUPPORTED = {SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minInclusive,
+              SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength,
+              SH.pattern, SH.languageIn, SH.uniqueLang, SH["in"], SH.hasValue, SH.node, SH["or"],
+              SH["and"], SH["not"], SH.qualifiedValueShape}
+_COMPONENT_BY_PARAMETER = {  # parameter -> constraint component
+    SH["class"]: "ClassConstraintComponent", SH.datatype: "DatatypeConstraintComponent",
+    SH.nodeKind: "NodeKindConstraintComponent", SH.minCount: "MinCountConstraintComponent",
+    SH.maxCount: "MaxCountConstraintComponent",
+    SH.minInclusive: "MinInclusiveConstraintComponent",
+    SH.maxInclusive: "MaxInclusiveConstraintComponent",
+    SH.minExclusive: "MinExclusiveConstraintComponent",
+    SH.maxExclusive: "MaxExclusiveConstraintComponent",
+    SH.minLength: "MinLengthConstraintComponent", SH.maxLength: "MaxLengthConstraintComponent",
+    SH.pattern: "PatternConstraintComponent", SH.languageIn: "LanguageInConstraintComponent",
+    SH.uniqueLang: "UniqueLangConstraintComponent", SH["in"]: "InConstraintComponent",
+    SH.hasValue: "HasValueConstraintComponent", SH.node: "NodeConstraintComponent",
+    SH["or"]: "OrConstraintComponent", SH["and"]: "AndConstraintComponent",
+    SH["not"]: "NotConstraintComponent",
+}
+_COMPONENT = {str(k)[len(str(SH)):]: v for k, v in _COMPONENT_BY_PARAMETER.items()}
+_WELL_FORMED = {  # lexical forms checked for ill-typed literals
+    str(XSD.integer): r"[+-]?\d+", str(XSD.nonNegativeInteger): r"\+?\d+",
+    str(XSD.decimal): r"[+-]?(\d+(\.\d*)?|\.\d+)", str(XSD.boolean): r"true|false|1|0",
+    str(XSD.gYear): r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?",
+    str(XSD.gYearMonth): r"-?\d{4,}-(0[1-9]|1[0-2])(Z|[+-]\d{2}:\d{2})?",
+    str(XSD.date): r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?",
+    str(XSD.dateTime): r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?",
+    str(XSD.time): r"\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?",
+}
+
+
+def to_ox(term):
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def term_text(term) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+@dataclass
+class Shape:
+    """A node or property shape, compiled."""
+
+    node: rdflib.term.Node
+    path: tuple | None = None            # ("p", iri) | ("inv", iri) | ("seq", (...))
+    constraints: list = field(default_factory=list)   # (parameter local name, value, extra)
+    properties: list = field(default_factory=list)
+    sparql: list = field(default_factory=list)        # (constraint node, query, severity)
+    severity: str = "Violation"
+    targets: list = field(default_factory=list)       # (kind, ox term)
+    deactivated: bool = False
+
+    @property
+    def path_text(self) -> str | None:
+        return _path_text(self.path)
+
+
+def _path_text(path) -> str | None:
+    if path is None:
+        return None
+    kind, value = path
+    if kind == "p":
+        return value.value
+    if kind == "inv":
+        return "^" + value.value
+    return "/".join(_path_text(p) for p in value)
+
+
+@dataclass
+class Compiled:
+    """The shapes graph, compiled: every shape by node, the targeted ones, and the node shapes
+    (with the reason) this engine cannot check."""
+
+    shapes: dict
+    targeted: list
+    unsupported: dict
+    prefixes: str
+    graph: rdflib.Graph
+
+
+def compile_shapes(graph: rdflib.Graph) -> Compiled:
+    shapes: dict = {}
+
+    def path_of(node) -> tuple:
+        if isinstance(node, rdflib.URIRef):
+            return ("p", ox.NamedNode(str(node)))
+        inverse = graph.value(node, SH.inversePath)
+        if inverse is not None:
+            if not isinstance(inverse, rdflib.URIRef):
+                raise ValueError("nested inverse path")
+            return ("inv", ox.NamedNode(str(inverse)))
+        items = list(Collection(graph, node))
+        if not items:
+            raise ValueError("unsupported path")
+        return ("seq", tuple(path_of(i) for i in items))
+
+    def shape(node) -> Shape:
+        if node in shapes:
+            return shapes[node]
+        compiled = shapes[node] = Shape(node)
+        severity = graph.value(node, SH.severity)
+        if severity is not None:
+            compiled.severity = str(severity).rsplit("#", 1)[-1]
+        compiled.deactivated = bool(graph.value(node, SH.deactivated))
+        path = graph.value(node, SH.path)
+        if path is not None:
+            compiled.path = path_of(path)
+        for kind in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
+            for t in graph.objects(node, kind):
+                compiled.targets.append((kind, to_ox(t)))
+        for p, o in sorted(graph.predicate_objects(node)):
+            if p in _NON_CONSTRAINTS:
+                continue
+            if p not in _SUPPORTED:
+                raise ValueError(f"unsupported parameter {p}")
+            code = str(p)[len(str(SH)):]
+            if p in (SH.languageIn, SH["in"]):
+                compiled.constraints.append((code, [to_ox(i) for i in Collection(graph, o)], None))
+            elif p in (SH["or"], SH["and"]):
+                compiled.constraints.append((code, [shape(i) for i in Collection(graph, o)], None))
+            elif p in (SH.node, SH["not"]):
+                compiled.constraints.append((code, shape(o), None))
+            elif p == SH.qualifiedValueShape:
+                if graph.value(node, SH.qualifiedValueShapesDisjoint):
+                    raise ValueError("qualifiedValueShapesDisjoint")
+                bounds = (graph.value(node, SH.qualifiedMinCount),
+                          graph.value(node, SH.qualifiedMaxCount))
+                compiled.constraints.append((code, shape(o), tuple(
+                    int(b) if b is not None else None for b in bounds)))
+            elif p == SH.pattern:
+                flags = graph.value(node, SH.flags)
+                compiled.constraints.append((code, re.compile(str(o), _flags(flags)), None))
+            else:
+                compiled.constraints.append((code, to_ox(o), None))
+        for prop in graph.objects(node, SH.property):
+            compiled.properties.append(shape(prop))
+        for constraint in graph.objects(node, SH.sparql):
+            select = graph.value(constraint, SH.select)
+            csev = graph.value(constraint, SH.severity)
+            compiled.sparql.append((constraint, str(select).replace("$this", "?this"),
+                                    str(csev).rsplit("#", 1)[-1] if csev else "Violation"))
+        return compiled
+
+    targeted, unsupported = [], {}
+    candidates = sorted({s for k in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf,
+                                     SH.targetNode) for s in graph.subjects(k, None)}, key=str)
+    for node in candidates:
+        try:
+            targeted.append(shape(node))
+        except ValueError as exc:
+            unsupported[node] = str(exc)
+            for key in [k for k, v in shapes.items() if v is not None and k == node]:
+                shapes.pop(key, None)
+    declared = []
+    for declaration in graph.objects(None, SH.declare):
+        prefix, namespace = graph.value(declaration, SH.prefix), graph.value(declaration,
+                                                                             SH.namespace)
+        declared.append(f"PREFIX {prefix}: <{namespace}>")
+    return Compiled(shapes, targeted, unsupported, "\n".join(sorted(set(declared))), graph)
+
+
+def _flags(flags) -> int:
+    value = 0
+    for ch in str(flags or ""):
+        value |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}.get(ch, 0)
+    return value
+
+
+class DataIndex:
+    """Per-predicate forward and backward indexes over the store's default graph, built on
+    first use, and the subclass closure."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._forward: dict = {}
+        self._backward: dict = {}
+        self._subclasses: dict | None = None
+
+    def _build(self, predicate: ox.NamedNode) -> None:
+        forward, backward = defaultdict(list), defaultdict(list)
+        for quad in self.store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
+            forward[quad.subject].append(quad.object)
+            backward[quad.object].append(quad.subject)
+        self._forward[predicate], self._backward[predicate] = forward, backward
+
+    def forward(self, predicate: ox.NamedNode) -> dict:
+        if predicate not in self._forward:
+            self._build(predicate)
+        return self._forward[predicate]
+
+    def backward(self, predicate: ox.NamedNode) -> dict:
+        if predicate not in self._backward:
+            self._build(predicate)
+        return self._backward[predicate]
+
+    def values(self, focus, path) -> list:
+        kind, value = path
+        if kind == "p":
+            return self.forward(value).get(focus, [])
+        if kind == "inv":
+            return self.backward(value).get(focus, [])
+        nodes = [focus]
+        for step in value:
+            nodes = [v for n in nodes for v in self.values(n, step)]
+        return nodes
+
+    def subclasses(self, cls) -> set:
+        """``cls`` and every class below it by rdfs:subClassOf in the data."""
+        if self._subclasses is None:
+            self._subclasses = {}
+        if cls not in self._subclasses:
+            below = self.backward(_SUBCLASS)
+            found, todo = {cls}, [cls]
+            while todo:
+                for sub in below.get(todo.pop(), []):
+                    if sub not in found:
+                        found.add(sub)
+                        todo.append(sub)
+            self._subclasses[cls] = found
+        return self._subclasses[cls]
+
+    def is_instance(self, node, cls) -> bool:
+        if isinstance(node, ox.Literal):
+            return False
+        return bool(self.subclasses(cls) & set(self.forward(_RDF_TYPE).get(node, [])))
+
+    def targets(self, shape: Shape) -> list:
+        found: dict = {}
+        for kind, term in shape.targets:
+            if kind == SH.targetClass:
+                by_type = self.backward(_RDF_TYPE)
+                for cls in self.subclasses(term):
+                    for node in by_type.get(cls, []):
+                        found[node] = None
+            elif kind == SH.targetSubjectsOf:
+                for node in self.forward(term):
+                    found[node] = None
+            elif kind == SH.targetObjectsOf:
+                for node in self.backward(term):
+                    found[node] = None
+            else:
+                found[term] = None
+        return list(found)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result, as pySHACL would report it."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    source_shape: rdflib.term.Node
+    component: str
+    constraint: rdflib.term.Node | None = None
+
+
+class Validator:
+    """Checks the compiled shapes on a :class:`DataIndex`."""
+
+    def __init__(self, compiled: Compiled, data: DataIndex):
+        self.compiled, self.data = compiled, data
+        self._conforms: dict = {}
+        self._sparql_cache: dict = {}
+
+    def validate(self) -> list[Result]:
+        results: list[Result] = []
+        for shape in self.compiled.targeted:
+            if shape.deactivated:
+                continue
+            focus_nodes = self.data.targets(shape)
+            for focus in focus_nodes:
+                results += self.check(shape, focus)
+            results += self._sparql(shape, set(focus_nodes))
+        return results
+
+    def conforms(self, shape: Shape, node) -> bool:
+        key = (shape.node, node)
+        if key not in self._conforms:
+            self._conforms[key] = True  # a recursive shape conforms on the way down
+            self._conforms[key] = not self.check(shape, node) and not self._sparql(shape, {node})
+        return self._conforms[key]
+
+    def check(self, shape: Shape, focus) -> list[Result]:
+        """The results of ``shape`` (and its property shapes) on one focus node."""
+        if shape.deactivated:
+            return []
+        values = self.data.values(focus, shape.path) if shape.path else [focus]
+        out = [self._result(shape, focus, value, parameter)
+               for parameter, value in self._violations(shape, values)]
+        for prop in shape.properties:
+            out += self.check(prop, focus)
+        return out
+
+    def _result(self, shape: Shape, focus, value, parameter) -> Result:
+        component = _COMPONENT.get(parameter, parameter)
+        return Result(shape.severity, term_text(focus), shape.path_text,
+                      None if value is None else term_text(value), shape.node,
+                      str(SH) + component)
+
+    def _violations(self, shape: Shape, values: list):
+        """(parameter, offending value or None) for each failed constraint."""
+        for parameter, arg, extra in shape.constraints:
+            if parameter == "minCount":
+                if len(values) < int(arg.value):
+                    yield parameter, None
+            elif parameter == "maxCount":
+                if len(values) > int(arg.value):
+                    yield parameter, None
+            elif parameter == "hasValue":
+                if arg not in values:
+                    yield parameter, None
+            elif parameter == "uniqueLang":
+                if arg.value == "true":
+                    seen = defaultdict(int)
+                    for v in values:
+                        if isinstance(v, ox.Literal) and v.language:
+                            seen[v.language.lower()] += 1
+                    for _ in sorted(lang for lang, n in seen.items() if n > 1):
+                        yield parameter, None
+            elif parameter == "qualifiedValueShape":
+                matching = sum(1 for v in values if self.conforms(arg, v))
+                low, high = extra
+                if low is not None and matching < low:
+                    yield "QualifiedMinCountConstraintComponent", None
+                if high is not None and matching > high:
+                    yield "QualifiedMaxCountConstraintComponent", None
+            else:
+                for v in values:
+                    if not self._value_ok(parameter, arg, v):
+                        yield parameter, v
+
+    def _value_ok(self, parameter, arg, v) -> bool:
+        if parameter == "class":
+            return self.data.is_instance(v, arg)
+        if parameter == "datatype":
+            if not isinstance(v, ox.Literal):
+                return False
+            if arg.value == _LANG_STRING:
+                return bool(v.language)
+            if v.language or v.datatype != arg:
+                return False
+            pattern = _WELL_FORMED.get(arg.value)
+            return pattern is None or re.fullmatch(pattern, v.value) is not None
+        if parameter == "nodeKind":
+            kind = arg.value.rsplit("#", 1)[-1]
+            is_iri, is_blank = isinstance(v, ox.NamedNode), isinstance(v, ox.BlankNode)
+            is_literal = isinstance(v, ox.Literal)
+            return {"IRI": is_iri, "Literal": is_literal, "BlankNode": is_blank,
+                    "BlankNodeOrIRI": is_blank or is_iri,
+                    "BlankNodeOrLiteral": is_blank or is_literal,
+                    "IRIOrLiteral": is_iri or is_literal}[kind]
+        if parameter == "pattern":
+            return not isinstance(v, ox.BlankNode) and arg.search(v.value) is not None
+        if parameter in ("minLength", "maxLength"):
+            if isinstance(v, ox.BlankNode):
+                return False
+            limit = int(arg.value)
+            return len(v.value) >= limit if parameter == "minLength" else len(v.value) <= limit
+        if parameter == "languageIn":
+            if not isinstance(v, ox.Literal) or not v.language:
+                return False
+            tag = v.language.lower()
+            return any(tag == r.value.lower() or tag.startswith(r.value.lower() + "-")
+                       for r in arg)
+        if parameter == "in":
+            return v in arg
+        if parameter == "node":
+            return self.conforms(arg, v)
+        if parameter == "not":
+            return not self.conforms(arg, v)
+        if parameter == "or":
+            return any(self.conforms(s, v) for s in arg)
+        if parameter == "and":
+            return all(self.conforms(s, v) for s in arg)
+        return _compare(parameter, arg, v)
+
+    def _sparql(self, shape: Shape, focus_nodes: set) -> list[Result]:
+        out = []
+        for constraint, select, severity in shape.sparql:
+            for focus, value in self._sparql_rows(constraint, select):
+                if focus in focus_nodes:
+                    out.append(Result(severity, term_text(focus), shape.path_text,
+                                      None if value is None else term_text(value), shape.node,
+                                      str(SH) + "SPARQLConstraintComponent", constraint))
+        return out
+
+    def _sparql_rows(self, constraint, select: str) -> list[tuple]:
+        """The (this, value) rows of a SPARQL constraint, run once with ``$this`` free."""
+        if constraint not in self._sparql_cache:
+            rows = []
+            solutions = self.data.store.query(self.compiled.prefixes + "\n" + select)
+            names = {v.value for v in solutions.variables}
+            for row in solutions:
+                rows.append((row["this"], row["value"] if "value" in names else None))
+            self._sparql_cache[constraint] = rows
+        return self._sparql_cache[constraint]
+
+
+def _number(term) -> Decimal | None:
+    try:
+        return Decimal(term.value)
+    except (InvalidOperation, AttributeError):
+        return None
+
+
+def _compare(parameter, arg, v) -> bool:
+    if not isinstance(v, ox.Literal):
+        return False
+    a, b = _number(v), _number(arg)
+    if a is None or b is None:
+        if v.datatype != arg.datatype:
+            return False
+        a, b = v.value, arg.value
+    if parameter == "minInclusive":
+        return a >= b
+    if parameter == "maxInclusive":
+        return a <= b
+    if parameter == "minExclusive":
+        return a > b
+    return a < b

@@ -1,0 +1,135 @@
+"""Synthetic councils and the scalable validator: rrii synth writes a deterministic dataset in
+its own namespace with a known set of seeded violations; the fast engine finds exactly those, and
+reports what pySHACL reports, result for result, on every fixture, the curated data and synthetic
+data; a shape it cannot check goes to pySHACL, and the report says so."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from rrii_graph.build import Dataset, load_dataset
+from rrii_graph.cli import main
+from rrii_graph.synth import SEEDS, SYNTH, synthesise
+from rrii_graph.validate import validate_dataset
+from tests.conftest import BASE, DATA, fixture_folder
+
+INVALID = sorted((DATA / "shapes" / "invalid").glob("*.trig"))
+
+
+def _key(result) -> tuple:
+    """What the two engines must agree on; blank-node labels differ between the engines."""
+    focus = "_:" if result.focus.startswith("_:") else result.focus
+    return (result.severity, focus, result.path, result.component, result.shape, result.value)
+
+
+def _agree(dataset) -> int:
+    reference = validate_dataset(dataset, None, "pyshacl")
+    fast = validate_dataset(dataset, None, "fast")
+    assert fast.fallback == {}
+    assert Counter(map(_key, fast.results)) == Counter(map(_key, reference.results))
+    return len(fast.results)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory, layout):
+    out = tmp_path_factory.mktemp("synth") / "s"
+    result = synthesise(120, 11, out, period=20)
+    return out, result, load_dataset(layout, out)
+
+
+def test_synth_is_deterministic_and_in_its_own_namespace(synthetic, tmp_path):
+    out, result, dataset = synthetic
+    again = synthesise(120, 11, tmp_path / "again", period=20)
+    for path in sorted(out.iterdir()):
+        assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(
+            (again.out_dir / path.name).read_bytes()).digest(), path.name
+    own = [q for q in dataset.quads if dataset.graphs[q.graph_name.value]["kind"] == "data"]
+    assert own and all(q.graph_name.value.startswith(SYNTH) for q in own)
+    assert not any(isinstance(q.subject, ox.NamedNode)
+                   and q.subject.value.startswith("https://w3id.org/rrii/id/") for q in own)
+    assert result.quads / 120 > 40, "shaped like the curated data: tens of triples per council"
+
+
+def test_seeded_violations_are_exactly_what_validation_reports(synthetic, layout):
+    out, result, dataset = synthetic
+    manifest = json.loads((out / "manifest.json").read_text())
+    expected = {tuple(e) for e in manifest["expected_violations"]}
+    assert {shape for shape, _ in expected} == {shape for _, shape, _ in SEEDS.values()}
+    assert sum(s["count"] for s in manifest["seeded"].values()) == len(expected) == result.seeded
+    report = validate_dataset(dataset, layout.checks_dir)
+    found = {(r.shape.rsplit("#", 1)[-1].rsplit("/", 1)[-1], r.focus) for r in report.results
+             if r.severity == "Violation"}
+    assert found == expected
+
+
+def test_the_typology_classifies_synthetic_councils_of_every_model(synthetic, layout):
+    from rrii_graph.queries import load_queries
+    from rrii_graph.typology import classifications
+
+    _, _, dataset = synthetic
+    values = {(c.axis_code, c.value_code) for c in classifications(
+        dataset.store(), load_queries(layout.queries_dir), "en")}
+    assert ("unitat-dedicada", "amb-unitat") in values
+    assert ("unitat-dedicada", "sense-unitat") in values
+    assert ("unitat-dedicada", "indeterminat") in values
+
+
+@pytest.mark.parametrize("fixture", [None, *INVALID],
+                         ids=["base", *[p.stem for p in INVALID]])
+def test_fast_engine_agrees_with_pyshacl_on_every_fixture(fixture, layout, tmp_path):
+    files = (BASE,) if fixture is None else (BASE, fixture)
+    _agree(load_dataset(layout, fixture_folder(tmp_path, *files)))
+
+
+def test_fast_engine_agrees_with_pyshacl_on_synthetic_data(layout, tmp_path):
+    synthesise(20, 5, tmp_path / "s", period=10)
+    assert _agree(load_dataset(layout, tmp_path / "s")) > 20
+
+
+def test_fast_engine_agrees_with_pyshacl_on_the_curated_data(shipped_dataset):
+    assert _agree(shipped_dataset) > 500
+
+
+def test_a_shape_the_fast_engine_cannot_check_goes_to_pyshacl(base_fixture_dataset):
+    sh, ex = "http://www.w3.org/ns/shacl#", "https://example.org/rrii-test/"
+    shapes_graph = ox.NamedNode(ex + "extra-shapes")
+    shape, prop = ox.NamedNode(ex + "EqualsShape"), ox.BlankNode("equals")
+    extra = [
+        ox.Quad(shape, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(sh + "NodeShape"), shapes_graph),
+        ox.Quad(shape, ox.NamedNode(sh + "targetClass"),
+                ox.NamedNode("http://data.europa.eu/m8g/PublicOrganisation"), shapes_graph),
+        ox.Quad(shape, ox.NamedNode(sh + "property"), prop, shapes_graph),
+        ox.Quad(prop, ox.NamedNode(sh + "path"),
+                ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), shapes_graph),
+        ox.Quad(prop, ox.NamedNode(sh + "equals"),
+                ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"), shapes_graph),
+        ox.Quad(prop, ox.NamedNode(sh + "severity"), ox.NamedNode(sh + "Info"), shapes_graph),
+    ]
+    graphs = dict(base_fixture_dataset.graphs)
+    graphs[shapes_graph.value] = {"kind": "shapes", "source": "test"}
+    dataset = Dataset(base_fixture_dataset.quads + extra, graphs)
+    report = validate_dataset(dataset, None, "fast")
+    assert list(report.fallback) == [ex + "EqualsShape"]
+    assert "sh:equals" in report.fallback[ex + "EqualsShape"] or "equals" in \
+        report.fallback[ex + "EqualsShape"]
+    assert {r.shape for r in report.results} == {ex + "EqualsShape"}
+    assert "checked by pySHACL, not the fast engine" in report.to_text()
+    reference = validate_dataset(dataset, None, "pyshacl")
+    assert Counter(map(_key, report.results)) == Counter(map(_key, reference.results))
+
+
+def test_cli_synth_keeps_synthetic_data_out_of_data(tmp_path):
+    refused = CliRunner().invoke(main, ["synth", "--councils", "2", "--out", "data/synthetic"])
+    assert refused.exit_code == 2 and "never goes into data/" in refused.output
+    made = CliRunner().invoke(main, ["synth", "--councils", "30", "--seed", "1", "--out",
+                                     str(tmp_path / "s")])
+    assert made.exit_code == 0, made.output
+    checked = CliRunner().invoke(main, ["validate", "--data", str(tmp_path / "s")])
+    assert checked.exit_code == 1 and "violations" in checked.output.splitlines()[0]
