@@ -2,7 +2,7 @@
 
 Everything lives in its own namespace, :data:`SYNTH` (under the reserved ``.invalid`` domain), in
 a folder of its own; ``rrii build --data DIR`` and ``rrii validate --data DIR`` read it with the
-project's ontology, vocabularies and shapes. Each council is shaped like the curated data (about 60
+project's ontology, vocabularies and shapes. Each council is shaped like the curated data (about 80
 triples): its municipality with INE and IDESCAT codes, a unit with a rank, functions and a dated
 placement, a councillor's post and its holder, memberships of city networks with roles, a
 twinning, a staff figure, and the source graph that states it all. Some councils are kept thin or
