@@ -26,6 +26,7 @@ from .queries import (
     get_query,
     load_queries,
     load_query,
+    parse_param,
     run_named,
     run_remote,
 )
@@ -91,8 +92,7 @@ class KnowledgeGraph:
 
     def council_iri(self, council: str) -> str:
         """A council's IRI from its slug (``ajuntament-terrassa``) or IRI."""
-        return bind_params(self.queries["typology"], {"council": council}, None,
-                           self._base_uri)["council"].value
+        return parse_param("council", council, self._base_uri).value
 
     def typology(self, council: str | None = None, lang: str = "ca") -> list[Classification]:
         """The typology classification (every council's, or one council's), each value with

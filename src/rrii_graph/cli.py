@@ -28,6 +28,7 @@ from .queries import (
     get_query,
     load_queries,
     load_query,
+    parse_param,
     run_named,
     run_remote,
 )
@@ -262,8 +263,7 @@ def typology(councils: tuple[str, ...], explain: bool, lang: str, fmt: str,
         store, queries = dataset.store(), load_queries(layout.queries_dir)
         items = []
         for council in councils or (None,):
-            iri = bind_params(queries["typology"], {"council": council}, None,
-                              dataset.base_uri)["council"].value if council else None
+            iri = parse_param("council", council, dataset.base_uri).value if council else None
             found = classifications(store, queries, lang, iri, dataset.base_uri)
             if council and not found:
                 raise RriiError(f"no classification for council {council!r}; "
@@ -300,8 +300,7 @@ def plot(name: str, councils: tuple[str, ...], out_file: Path, date: str | None,
         layout = ProjectLayout.discover()
         dataset = _dataset(layout, data_dir, build_dir)
         queries = load_queries(layout.queries_dir)
-        iris = [bind_params(queries["typology"], {"council": c}, None,
-                            dataset.base_uri)["council"].value
+        iris = [parse_param("council", c, dataset.base_uri).value
                 for c in (councils or STUDY_DAY_COUNCILS)]
         image = named_plot(name, dataset.store(), queries, iris, lang, fmt, date,
                            dataset.base_uri)

@@ -35,6 +35,14 @@ NAMESPACES = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+def compact(iri: str, base: str = DEFAULT_BASE) -> str:
+    """``skos:prefLabel`` for a known namespace, ``rrii:...`` for the own one, else the IRI."""
+    for prefix, ns in (("rrii", base + "def#"), *NAMESPACES.items()):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
 LANGUAGES = ("ca", "es", "en")
 
 # The three councils the study day compared (slugs of their IRIs under id/body/).

@@ -200,8 +200,7 @@ def compile_shapes(graph: rdflib.Graph) -> Compiled:
             targeted.append(shape(node))
         except ValueError as exc:
             unsupported[node] = str(exc)
-            for key in [k for k, v in shapes.items() if v is not None and k == node]:
-                shapes.pop(key, None)
+            shapes.pop(node, None)
     declared = []
     for declaration in graph.objects(None, SH.declare):
         prefix, namespace = graph.value(declaration, SH.prefix), graph.value(declaration,

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .layout import DEFAULT_BASE, LANGUAGES, NAMESPACES
+from .layout import DEFAULT_BASE, LANGUAGES, NAMESPACES, compact
 from .queries import NamedQuery, load_query, rebase_query, run_named
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -181,11 +181,11 @@ def classifications(store: ox.Store, queries: dict[str, NamedQuery], lang: str =
         seen.add(key)
         predicate_label = r["predicateLabel"]
         result[r["assignment"]].basis.append(BasisStatement(
-            subject=r["subject"], subject_label=r["subjectLabel"] or _compact(r["subject"]),
+            subject=r["subject"], subject_label=r["subjectLabel"] or compact(r["subject"]),
             predicate=r["predicate"],
-            predicate_label=(_compact(r["predicate"]) if predicate_label == r["predicate"]
+            predicate_label=(compact(r["predicate"]) if predicate_label == r["predicate"]
                              else predicate_label),
-            object=r["object"], object_label=r["objectLabel"] or _compact(r["object"]),
+            object=r["object"], object_label=r["objectLabel"] or compact(r["object"]),
             graph=r["graph"], source=r["source"], publisher=r["publisherLabel"],
             issued=r["issued"]))
     return list(result.values())
@@ -207,13 +207,6 @@ def axis_order(rules_dir: Path) -> list[str]:
     """The axis codes in the order their rules run (the order the typology is read in)."""
     return [r.query.header["axis"] for r in load_rules(rules_dir)
             if r.query.header.get("axis", "any") != "any"]
-
-
-def _compact(iri: str) -> str:
-    for prefix, ns in NAMESPACES.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
 
 
 def _basis_lines(basis: list[BasisStatement]) -> list[str]:

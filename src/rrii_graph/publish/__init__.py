@@ -58,10 +58,10 @@ def _site_files(dataset: Dataset, layout: ProjectLayout) -> tuple[dict[str, byte
     queries = load_queries(layout.queries_dir)
     files: dict[str, bytes] = {}
 
-    dumps = dump_files(dataset.quads, base)
+    merged = merged_triples(dataset.quads)
+    dumps = dump_files(dataset.quads, base, triples=merged)
     for name, data in dumps.items():
         files[f"dumps/{name}"] = data
-    merged = merged_triples(dataset.quads)
     for name, triples in describe_dataset(layout, base, dumps, merged).items():
         for syntax in SYNTAXES:
             if syntax.extension in ("ttl", "jsonld"):

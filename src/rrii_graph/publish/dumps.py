@@ -95,9 +95,11 @@ def merged_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def dump_files(quads: list[ox.Quad], base: str, stem: str = "rrii") -> dict[str, bytes]:
-    """File name -> bytes for every dump and its gzipped copy."""
-    triples = merged_triples(quads)
+def dump_files(quads: list[ox.Quad], base: str, stem: str = "rrii",
+               triples: list[ox.Triple] | None = None) -> dict[str, bytes]:
+    """File name -> bytes for every dump and its gzipped copy (``triples``: the merge, when the
+    caller already has it)."""
+    triples = merged_triples(quads) if triples is None else triples
     files: dict[str, bytes] = {}
     for syntax in SYNTAXES:
         data = serialize(quads if syntax.quads else triples, syntax, base)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..build import Dataset
-from ..layout import NAMESPACES
+from ..layout import NAMESPACES, compact
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = NAMESPACES["skos"]
@@ -32,14 +32,6 @@ def site_path(iri: str, base: str) -> str | None:
         return None
     document = iri[len(base):].split("#", 1)[0].strip("/")
     return document or "index"
-
-
-def compact(iri: str, base: str) -> str:
-    """``skos:prefLabel`` for a known namespace, ``rrii:...`` for the own one, else the IRI."""
-    for prefix, ns in (("rrii", base + "def#"), *NAMESPACES.items()):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
 
 
 @dataclass
