@@ -185,11 +185,20 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
         per_query[name] = {"seconds": round(seconds, 4), "rows": len(table.rows),
                            "baseline_seconds": None if base is None else round(base, 4),
                            "baseline_limit": limit}
+        if name not in PAIRWISE and "council" in declared_params(query):
+            # the same question about one council, as an analyst comparing councils asks it
+            one = {"council": pairwise["council"]}
+            seconds_one, _, table_one = measure(
+                lambda q=query, p=one: run_named(store, q, p, "en"))
+            per_query[name]["one_council_seconds"] = round(seconds_one, 4)
+            per_query[name]["one_council_rows"] = len(table_one.rows)
         total += seconds
         slowest = max(slowest, seconds)
         base_total += base if base is not None else limit
     record("queries", total, _peak_mib(), len(full.quads), base_total)
     stages["queries"]["slowest_ms"] = round(slowest * 1000, 1)
+    stages["queries"]["slowest_one_council_ms"] = round(1000 * max(
+        (q.get("one_council_seconds", q["seconds"]) for q in per_query.values()), default=0), 1)
     stages["queries"]["each"] = per_query
 
     if n <= 1000:  # similarity compares every pair of councils: quadratic by definition
@@ -245,6 +254,16 @@ def write_readme(results: list[dict], slopes: dict[str, float], where: str) -> N
                      else (f">= {s['ratio_at_least']:.1f}x" if s.get("ratio_at_least") else "-"))
             lines.append(f"| {r['councils']:,} | {r['quads']:,} | {stage} | {s['seconds']:.3f} "
                          f"| {s['peak_mib']:.0f} | {base} | {ratio} |")
+    largest = max(results, key=lambda r: r["councils"])
+    each = largest["stages"].get("queries", {}).get("each", {})
+    if each:
+        lines += ["", f"Each named query at {largest['councils']:,} councils: the whole table, "
+                  "and the same question about one council (a pair for the pairwise ones).", "",
+                  "| query | rows | whole table s | one council s |", "|---|---:|---:|---:|"]
+        for name, q in sorted(each.items()):
+            one = q.get("one_council_seconds")
+            lines.append(f"| {name} | {q['rows']:,} | {q['seconds']:.3f} | "
+                         f"{'-' if one is None else f'{one:.3f}'} |")
     if slopes:
         lines += ["", "Growth exponent (slope of log time against log N): "
                   + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()) + "."]
