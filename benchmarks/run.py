@@ -258,7 +258,8 @@ def write_readme(results: list[dict], slopes: dict[str, float], where: str) -> N
     each = largest["stages"].get("queries", {}).get("each", {})
     if each:
         lines += ["", f"Each named query at {largest['councils']:,} councils: the whole table, "
-                  "and the same question about one council (a pair for the pairwise ones).", "",
+                  "and the same question about one council (the pairwise ones are always asked "
+                  "about a pair: their whole-table time is that of one pair).", "",
                   "| query | rows | whole table s | one council s |", "|---|---:|---:|---:|"]
         for name, q in sorted(each.items()):
             one = q.get("one_council_seconds")
