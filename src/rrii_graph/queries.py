@@ -105,8 +105,9 @@ def run_select(
     # Resources (a council, a subject) are also bound by a VALUES block, as for a remote
     # endpoint (:func:`with_values`): with substitutions alone the store still joined every
     # council with every other before keeping the given two (minutes at 10,000 councils).
-    # Both together measured best on every parameterised query; the label language stays a
-    # substitution only (as a VALUES row it made the label look-ups 2-5x slower).
+    # (A VALUES block alone was as slow for similar-councils, whose subqueries it does not
+    # reach; both together were fast on every parameterised query.) The label language stays
+    # a substitution only, as before.
     values = {k: v for k, v in bindings.items() if k != "lang"}
     try:
         solutions = store.query(
@@ -271,8 +272,8 @@ class ResultTable:
 def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
     """Bind the values with a SPARQL VALUES block at the start of the outer WHERE group (a
     remote endpoint cannot take bindings otherwise; see :func:`run_select` for the embedded
-    store). Terms are written in N-Triples syntax by
-    pyoxigraph, so a value can never change the query's structure."""
+    store). Terms are written in N-Triples syntax by pyoxigraph, so a value can never change
+    the query's structure."""
     if not bindings:
         return text
     names = sorted(bindings)
