@@ -197,8 +197,6 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
         base_total += base if base is not None else limit
     record("queries", total, _peak_mib(), len(full.quads), base_total)
     stages["queries"]["slowest_ms"] = round(slowest * 1000, 1)
-    stages["queries"]["slowest_one_council_ms"] = round(1000 * max(
-        (q.get("one_council_seconds", q["seconds"]) for q in per_query.values()), default=0), 1)
     stages["queries"]["each"] = per_query
 
     if n <= 1000:  # similarity compares every pair of councils: quadratic by definition
