@@ -218,17 +218,37 @@ def _flags(flags) -> int:
 
 class DataIndex:
     """Per-predicate forward and backward indexes over the store's default graph, built on
-    first use, and the subclass closure."""
+    first use, and the subclass closure. ``leave_out`` names graphs that are not data (the
+    shapes): a triple only they state is left out of the indexes, so that the data graph is the
+    merge of the other graphs, as pySHACL is given it."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, leave_out: list[str] = ()):
         self.store = store
         self._forward: dict = {}
         self._backward: dict = {}
         self._subclasses: dict | None = None
+        self._left_out = self._only_in(leave_out)
+
+    def _only_in(self, graphs: list[str]) -> dict:
+        """Predicate -> the (subject, object) pairs that no graph outside ``graphs`` states."""
+        names = {ox.NamedNode(g) for g in graphs}
+        found: dict = defaultdict(set)
+        for name in sorted(names, key=str):
+            for quad in self.store.quads_for_pattern(None, None, None, name):
+                elsewhere = any(
+                    q.graph_name not in names and not isinstance(q.graph_name, ox.DefaultGraph)
+                    for q in self.store.quads_for_pattern(quad.subject, quad.predicate,
+                                                          quad.object, None))
+                if not elsewhere:
+                    found[quad.predicate].add((quad.subject, quad.object))
+        return found
 
     def _build(self, predicate: ox.NamedNode) -> None:
         forward, backward = defaultdict(list), defaultdict(list)
+        skip = self._left_out.get(predicate, ())
         for quad in self.store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
+            if skip and (quad.subject, quad.object) in skip:
+                continue
             forward[quad.subject].append(quad.object)
             backward[quad.object].append(quad.subject)
         self._forward[predicate], self._backward[predicate] = forward, backward

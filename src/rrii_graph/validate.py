@@ -285,15 +285,6 @@ def _labels(graph: rdflib.Graph, nodes: set[str]) -> dict[str, dict[str, str]]:
     return labels
 
 
-def data_store(dataset: Dataset) -> ox.Store:
-    """A store whose default graph holds what the shapes check: the ontology, vocabulary, data
-    and derived graphs, merged (the shapes themselves are not data)."""
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                      for t in iter_triples(dataset, DATA_KINDS))
-    return store
-
-
 def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
                      engine: str = "fast") -> ValidationReport:
     """Validate the dataset's data, ontology and vocabulary graphs against its shapes graphs,
@@ -310,9 +301,10 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
         report = ValidationReport(results=results, graph=report_graph, engine="pyshacl")
     else:
         with no_gc():
-            store = data_store(dataset)
+            store = dataset.store()
             compiled = compile_shapes(shapes_graph)
-            found = Validator(compiled, DataIndex(store)).validate()
+            data = DataIndex(store, leave_out=dataset.graphs_of_kind("shapes"))
+            found = Validator(compiled, data).validate()
         results = [_from_fast(r, shapes_graph) for r in found]
         fallback = {str(node): why for node, why in compiled.unsupported.items()}
         if compiled.unsupported:
