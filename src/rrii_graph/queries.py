@@ -102,16 +102,14 @@ def run_select(
     :meth:`rrii_graph.build.Dataset.store`), with values bound to variables."""
     bindings = bindings or {}
     substitutions = {ox.Variable(k): v for k, v in bindings.items()}
-    # Resources (a council, a subject) are also bound by a VALUES block, as for a remote
-    # endpoint (:func:`with_values`): with substitutions alone the store still joined every
-    # council with every other before keeping the given two (minutes at 10,000 councils).
-    # (A VALUES block alone was as slow for similar-councils, whose subqueries it does not
-    # reach; both together were fast on every parameterised query.) The label language stays
-    # a substitution only, as before.
-    values = {k: v for k, v in bindings.items() if k != "lang"}
+    # The values are also bound as for a remote endpoint (:func:`with_values`: a VALUES
+    # block in the outer group and in each subquery that projects them; the language in the
+    # label comparisons): with substitutions alone the store still joined every council with
+    # every other before keeping the given two (minutes at 10,000 councils), and neither a
+    # substitution nor an outer VALUES block reaches a subquery.
     try:
         solutions = store.query(
-            with_values(rebase_query(query.text, base_uri), values),
+            with_values(rebase_query(query.text, base_uri), bindings),
             substitutions=substitutions or None,
         )
     except SyntaxError as exc:
@@ -276,19 +274,57 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
     the query's structure."""
     if not bindings:
         return text
-    names = sorted(bindings)
-    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-             + " ".join(str(bindings[n]) for n in names) + ") }")
     match = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    text = text[: match.end()] + "\n  " + block + text[match.end():]
+    # The same block also opens each subquery of the outer group that projects a bound
+    # variable: its rows for other values could never join the outer row, and a store
+    # evaluates a subquery on its own, for every value (one council's question computed for
+    # all 10,000). A subquery nested in another is left alone: there the variable may range
+    # over every value on purpose.
+    inserts = [(match.end(), sorted(bindings))]
+    for where_end, projected in _subqueries(text, match.end()):
+        names = sorted(n for n in bindings if n in projected)
+        if names:
+            inserts.append((where_end, names))
+    for at, names in sorted(inserts, reverse=True):
+        block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+                 + " ".join(str(bindings[n]) for n in names) + ") }")
+        text = text[:at] + "\n  " + block + text[at:]
     if "lang" in bindings:
         # A VALUES row does not reach the label lookups nested inside OPTIONAL groups (each
         # group is evaluated on its own), so the language also goes into their comparisons,
         # as the same N-Triples term.
         text = re.sub(r"=\s*\?lang\b", "= " + str(bindings["lang"]), text)
     return text
+
+
+_SUBQUERY = re.compile(r"\{(?:\s*#[^\n]*)*\s*SELECT\b((?:(?!\bWHERE\b).)*?)\bWHERE\s*\{",
+                       flags=re.IGNORECASE | re.DOTALL)
+
+
+def _subqueries(text: str, after: int) -> list[tuple[int, set[str]]]:
+    """(end of its ``WHERE {``, its plainly projected variables) for each subquery that starts
+    after ``after`` and is not inside another subquery."""
+    found: list[tuple[int, set[str]]] = []
+    closes_at = -1
+    for match in _SUBQUERY.finditer(text, after):
+        if match.start() < closes_at:
+            continue  # nested in the previous subquery
+        depth, at = 0, match.start()
+        for at in range(match.start(), len(text)):
+            depth += {"{": 1, "}": -1}.get(text[at], 0)
+            if depth == 0:
+                break
+        closes_at = at
+        projection = match.group(1)
+        while True:  # drop "(expression AS ?v)": only plain variables are bound from outside
+            stripped = re.sub(r"\([^()]*\)", "", projection)
+            if stripped == projection:
+                break
+            projection = stripped
+        found.append((match.end(), set(re.findall(r"\?(\w+)", projection))))
+    return found
 
 
 def run_remote(endpoint: str, query: NamedQuery,

@@ -292,7 +292,8 @@ class DataIndex:
     def is_instance(self, node, cls) -> bool:
         if isinstance(node, ox.Literal):
             return False
-        return bool(self.subclasses(cls) & set(self.forward(_RDF_TYPE).get(node, [])))
+        classes = self.subclasses(cls)
+        return any(t in classes for t in self.forward(_RDF_TYPE).get(node, ()))
 
     def targets(self, shape: Shape) -> list:
         found: dict = {}
@@ -340,10 +341,40 @@ class Validator:
             if shape.deactivated:
                 continue
             focus_nodes = self.data.targets(shape)
-            for focus in focus_nodes:
-                results += self.check(shape, focus)
+            results += self._check_all(shape, focus_nodes)
             results += self._sparql(shape, set(focus_nodes))
         return results
+
+    def _check_all(self, shape: Shape, focus_nodes: list) -> list[Result]:
+        """:meth:`check` on every focus node, one shape at a time: the same results, without
+        the calls per node and shape (at 10,000 councils, 2 million of them)."""
+        if shape.deactivated:
+            return []
+        out: list[Result] = []
+        if shape.constraints:
+            path = shape.path
+            if path is not None and path[0] == "p":
+                lookup = self.data.forward(path[1]).get
+                values_of = lambda focus: lookup(focus, ())  # noqa: E731
+            elif path is not None:
+                values_of = lambda focus: self.data.values(focus, path)  # noqa: E731
+            else:
+                values_of = lambda focus: [focus]  # noqa: E731
+            counts = [(p, int(arg.value)) for p, arg, _ in shape.constraints
+                      if p in ("minCount", "maxCount")]
+            others = [c for c in shape.constraints if c[0] not in ("minCount", "maxCount")]
+            for focus in focus_nodes:
+                values = values_of(focus)
+                for parameter, limit in counts:
+                    if (len(values) < limit) if parameter == "minCount" else \
+                            (len(values) > limit):
+                        out.append(self._result(shape, focus, None, parameter))
+                if others:
+                    for parameter, value in self._violations(shape, values, others):
+                        out.append(self._result(shape, focus, value, parameter))
+        for prop in shape.properties:
+            out += self._check_all(prop, focus_nodes)
+        return out
 
     def conforms(self, shape: Shape, node) -> bool:
         key = (shape.node, node)
@@ -369,9 +400,10 @@ class Validator:
                       None if value is None else term_text(value), shape.node,
                       str(SH) + component)
 
-    def _violations(self, shape: Shape, values: list):
-        """(parameter, offending value or None) for each failed constraint."""
-        for parameter, arg, extra in shape.constraints:
+    def _violations(self, shape: Shape, values, constraints: list | None = None):
+        """(parameter, offending value or None) for each failed constraint (of ``constraints``,
+        by default all the shape's)."""
+        for parameter, arg, extra in shape.constraints if constraints is None else constraints:
             if parameter == "minCount":
                 if len(values) < int(arg.value):
                     yield parameter, None

@@ -305,7 +305,9 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
             compiled = compile_shapes(shapes_graph)
             data = DataIndex(store, leave_out=dataset.graphs_of_kind("shapes"))
             found = Validator(compiled, data).validate()
-        results = [_from_fast(r, shapes_graph) for r in found]
+            del data  # its millions of term objects go now, not in a later collection
+            messages: dict = {}
+            results = [_from_fast(r, shapes_graph, messages) for r in found]
         fallback = {str(node): why for node, why in compiled.unsupported.items()}
         if compiled.unsupported:
             subset = _shapes_subset(shapes_graph, compiled.unsupported)
@@ -355,19 +357,24 @@ def _shapes_subset(shapes: rdflib.Graph, nodes) -> rdflib.Graph:
     return subset
 
 
-def _from_fast(result, shapes: rdflib.Graph) -> ValidationResult:
-    """A fast-engine result with the messages of its shape (or SPARQL constraint)."""
+def _from_fast(result, shapes: rdflib.Graph, cache: dict) -> ValidationResult:
+    """A fast-engine result with the messages of its shape (or SPARQL constraint); ``cache``
+    keeps each shape's messages once read from the shapes graph."""
     source = result.constraint if result.constraint is not None else result.source_shape
-    messages = {m.language or "": str(m).replace("{?value}", str(result.value)).replace(
-        "{$this}", result.focus) for m in shapes.objects(source, SH.message)}
+    if source not in cache:
+        cache[source] = [(m.language or "", str(m)) for m in shapes.objects(source, SH.message)]
+    messages = {lang: text.replace("{?value}", str(result.value)).replace("{$this}", result.focus)
+                for lang, text in cache[source]}
     if not messages:
         component = result.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
         messages = {"": f"{component} constraint not met"
                         + (f" on {result.path}" if result.path else "")}
+    key = ("shape", result.source_shape)
+    if key not in cache:
+        cache[key] = _shape_text(shapes, result.source_shape)
     return ValidationResult(
         severity=result.severity, focus=result.focus, path=result.path, value=result.value,
-        shape=_shape_text(shapes, result.source_shape), component=result.component,
-        messages=messages)
+        shape=cache[key], component=result.component, messages=messages)
 
 
 def _store_labels(store: ox.Store, nodes: set[str]) -> dict[str, dict[str, str]]:

@@ -89,3 +89,35 @@ def test_labels_follow_the_language_with_fallback(fixture_graph):
     assert {r["councilLabel"] for r in spanish.rows} == {"Ayuntamiento de Vilafictícia"}
     english = fixture_graph.query("twinnings", lang="en")
     assert english.rows[0]["partnerLabel"] == "Altrevila", "no English label: Catalan is used"
+
+
+def test_values_also_bind_each_subquery_that_projects_them():
+    import pyoxigraph as ox
+
+    text = """SELECT ?council ?n WHERE {
+  { # a comment before the subquery
+    SELECT ?council (COUNT(?x) AS ?n) WHERE { ?x ?p ?council } GROUP BY ?council }
+  { SELECT ?other WHERE { ?other ?q ?y { SELECT ?council WHERE { ?council ?r ?z } } } }
+  { SELECT (?y AS ?council) WHERE { ?w ?s ?y } }
+}"""
+    bound = with_values(text, {"council": ox.NamedNode("http://example.org/c")})
+    block = "VALUES (?council) { (<http://example.org/c>) }"
+    assert bound.count(block) == 2, bound
+    outer = bound.index(block)
+    inner = bound.index(block, outer + 1)
+    assert outer < bound.index("# a comment") < bound.index("COUNT(?x)") < inner \
+        < bound.index("?x ?p ?council")
+    # the nested subquery (inside one that does not project ?council) and the one that
+    # computes ?council are left as they were
+    assert "{ SELECT ?council WHERE { ?council ?r ?z } }" in bound
+    assert "{ SELECT (?y AS ?council) WHERE { ?w ?s ?y } }" in bound
+
+
+def test_a_label_found_in_a_subquery_follows_the_language(shipped_dataset, layout):
+    from rrii_graph.queries import run_named
+
+    store, queries = shipped_dataset.store(), load_queries(layout.queries_dir)
+    vias = {lang: {r["via"] for r in run_named(store, queries["network-memberships"], {},
+                                                   lang).rows if r.get("via") is not None}
+            for lang in ("ca", "en")}
+    assert vias["ca"] and vias["en"] and vias["ca"] != vias["en"], vias
