@@ -57,7 +57,7 @@ class Dataset:
     quads: list[ox.Quad]
     graphs: dict[str, dict[str, str]] = field(default_factory=dict)
     base_uri: str = DEFAULT_BASE
-    _store: ox.Store | None = field(default=None, repr=False, compare=False)
+    _store: ox.Store | None = field(default=None, init=False, repr=False, compare=False)
 
     def graphs_of_kind(self, *kinds: str) -> list[str]:
         return sorted(g for g, info in self.graphs.items() if info["kind"] in kinds)
