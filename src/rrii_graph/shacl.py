@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 import pyoxigraph as ox
 import rdflib
@@ -104,6 +105,13 @@ class Shape:
     @property
     def path_text(self) -> str | None:
         return _path_text(self.path)
+
+    @cached_property
+    def split(self) -> tuple[list, list]:
+        """The counts ((minCount|maxCount, limit)) and the other constraints."""
+        counts = [(p, int(arg.value)) for p, arg, _ in self.constraints
+                  if p in ("minCount", "maxCount")]
+        return counts, [c for c in self.constraints if c[0] not in ("minCount", "maxCount")]
 
 
 def _path_text(path) -> str | None:
@@ -346,31 +354,24 @@ class Validator:
         return results
 
     def _check_all(self, shape: Shape, focus_nodes: list) -> list[Result]:
-        """:meth:`check` on every focus node, one shape at a time: the same results, without
-        the calls per node and shape (at 10,000 councils, 2 million of them)."""
+        """The results of ``shape`` (and its property shapes) on every focus node, one shape at
+        a time rather than one node at a time (at 10,000 councils, 2 million fewer calls)."""
         if shape.deactivated:
             return []
         out: list[Result] = []
         if shape.constraints:
             path = shape.path
-            if path is not None and path[0] == "p":
-                lookup = self.data.forward(path[1]).get
-                values_of = lambda focus: lookup(focus, ())  # noqa: E731
-            elif path is not None:
-                values_of = lambda focus: self.data.values(focus, path)  # noqa: E731
-            else:
-                values_of = lambda focus: [focus]  # noqa: E731
-            counts = [(p, int(arg.value)) for p, arg, _ in shape.constraints
-                      if p in ("minCount", "maxCount")]
-            others = [c for c in shape.constraints if c[0] not in ("minCount", "maxCount")]
+            lookup = self.data.forward(path[1]).get if path and path[0] == "p" else None
+            counts, others = shape.split
             for focus in focus_nodes:
-                values = values_of(focus)
+                values = lookup(focus, ()) if lookup is not None else \
+                    self.data.values(focus, path) if path is not None else [focus]
                 for parameter, limit in counts:
                     if (len(values) < limit) if parameter == "minCount" else \
                             (len(values) > limit):
                         out.append(self._result(shape, focus, None, parameter))
                 if others:
-                    for parameter, value in self._violations(shape, values, others):
+                    for parameter, value in self._violations(values, others):
                         out.append(self._result(shape, focus, value, parameter))
         for prop in shape.properties:
             out += self._check_all(prop, focus_nodes)
@@ -385,14 +386,7 @@ class Validator:
 
     def check(self, shape: Shape, focus) -> list[Result]:
         """The results of ``shape`` (and its property shapes) on one focus node."""
-        if shape.deactivated:
-            return []
-        values = self.data.values(focus, shape.path) if shape.path else [focus]
-        out = [self._result(shape, focus, value, parameter)
-               for parameter, value in self._violations(shape, values)]
-        for prop in shape.properties:
-            out += self.check(prop, focus)
-        return out
+        return self._check_all(shape, [focus])
 
     def _result(self, shape: Shape, focus, value, parameter) -> Result:
         component = _COMPONENT.get(parameter, parameter)
@@ -400,17 +394,11 @@ class Validator:
                       None if value is None else term_text(value), shape.node,
                       str(SH) + component)
 
-    def _violations(self, shape: Shape, values, constraints: list | None = None):
-        """(parameter, offending value or None) for each failed constraint (of ``constraints``,
-        by default all the shape's)."""
-        for parameter, arg, extra in shape.constraints if constraints is None else constraints:
-            if parameter == "minCount":
-                if len(values) < int(arg.value):
-                    yield parameter, None
-            elif parameter == "maxCount":
-                if len(values) > int(arg.value):
-                    yield parameter, None
-            elif parameter == "hasValue":
+    def _violations(self, values, constraints: list):
+        """(parameter, offending value or None) for each failed constraint of ``constraints``
+        (all but the counts, which :meth:`_check_all` checks itself)."""
+        for parameter, arg, extra in constraints:
+            if parameter == "hasValue":
                 if arg not in values:
                     yield parameter, None
             elif parameter == "uniqueLang":
