@@ -303,7 +303,8 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
         with no_gc():
             store = dataset.store()
             compiled = compile_shapes(shapes_graph)
-            data = DataIndex(store, leave_out=dataset.graphs_of_kind("shapes"))
+            not_data = [g for g, info in dataset.graphs.items() if info["kind"] not in DATA_KINDS]
+            data = DataIndex(store, leave_out=not_data)
             found = Validator(compiled, data).validate()
             del data  # its millions of term objects go now, not in a later collection
             messages: dict = {}
@@ -358,8 +359,9 @@ def _shapes_subset(shapes: rdflib.Graph, nodes) -> rdflib.Graph:
 
 
 def _from_fast(result, shapes: rdflib.Graph, cache: dict) -> ValidationResult:
-    """A fast-engine result with the messages of its shape (or SPARQL constraint); ``cache``
-    keeps each shape's messages once read from the shapes graph."""
+    """A fast-engine result with the messages of its shape (or SPARQL constraint). ``cache``
+    keeps what is read from the shapes graph once per shape: its messages (by the shape or
+    constraint node) and the name it is reported under (by ``("shape", node)``)."""
     source = result.constraint if result.constraint is not None else result.source_shape
     if source not in cache:
         cache[source] = [(m.language or "", str(m)) for m in shapes.objects(source, SH.message)]
