@@ -101,14 +101,17 @@ def build(data_dir: Path | None, out_dir: Path | None, base_uri: str) -> None:
               show_default=True,
               help="fast: the scalable engine (shapes it cannot check go to pySHACL); "
                    "pyshacl: the reference engine.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Processes the fast engine shares the shapes among (default: one per core "
+                   "for large datasets, one for small ones).")
 def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
-             out_file: Path | None, engine: str) -> None:
+             out_file: Path | None, engine: str, workers: int | None) -> None:
     """SHACL validation and ontology checks. Exit 0 without Violations, 1 with, 2 on errors."""
     try:
         check_lang(lang)
         layout = ProjectLayout.discover()
         dataset = _dataset(layout, data_dir, build_dir)
-        report = validate_dataset(dataset, layout.checks_dir, engine)
+        report = validate_dataset(dataset, layout.checks_dir, engine, workers)
     except RriiError as exc:
         _fail(exc)
     if fmt == "json":

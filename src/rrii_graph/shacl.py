@@ -22,6 +22,7 @@ pySHACL stays the reference: a differential test requires both engines to report
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -105,6 +106,15 @@ class Shape:
     @property
     def path_text(self) -> str | None:
         return _path_text(self.path)
+
+    @cached_property
+    def on_value_only(self) -> bool:
+        """Whether the shape only tests the node itself (no path, property shapes, SPARQL or
+        constraint on a set of values): then a node conforms if it passes each constraint."""
+        return (self.path is None and not self.properties and not self.sparql
+                and not self.deactivated and all(
+                    c[0] not in ("minCount", "maxCount", "hasValue", "uniqueLang",
+                                 "qualifiedValueShape") for c in self.constraints))
 
     @cached_property
     def split(self) -> tuple[list, list]:
@@ -251,24 +261,29 @@ class DataIndex:
                     found[quad.predicate].add((quad.subject, quad.object))
         return found
 
-    def _build(self, predicate: ox.NamedNode) -> None:
-        forward, backward = defaultdict(list), defaultdict(list)
+    def _build(self, predicate: ox.NamedNode, backward: bool) -> dict:
+        """Subject -> objects (or, ``backward``, object -> subjects) of ``predicate``. Each
+        direction is built only when a check needs it: most paths are only followed forward."""
+        index: dict = defaultdict(list)
         skip = self._left_out.get(predicate, ())
         for quad in self.store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
-            if skip and (quad.subject, quad.object) in skip:
+            subject, obj = quad.subject, quad.object
+            if skip and (subject, obj) in skip:
                 continue
-            forward[quad.subject].append(quad.object)
-            backward[quad.object].append(quad.subject)
-        self._forward[predicate], self._backward[predicate] = forward, backward
+            if backward:
+                index[obj].append(subject)
+            else:
+                index[subject].append(obj)
+        return index
 
     def forward(self, predicate: ox.NamedNode) -> dict:
         if predicate not in self._forward:
-            self._build(predicate)
+            self._forward[predicate] = self._build(predicate, backward=False)
         return self._forward[predicate]
 
     def backward(self, predicate: ox.NamedNode) -> dict:
         if predicate not in self._backward:
-            self._build(predicate)
+            self._backward[predicate] = self._build(predicate, backward=True)
         return self._backward[predicate]
 
     def values(self, focus, path) -> list:
@@ -343,15 +358,28 @@ class Validator:
         self._conforms: dict = {}
         self._sparql_cache: dict = {}
 
-    def validate(self) -> list[Result]:
+    def validate(self, workers: int = 1) -> list[Result]:
+        """Every result of the targeted shapes. With ``workers`` > 1 (and where processes can
+        be forked), the shapes are shared among that many forked processes, each reading the
+        store as it was at the fork and building the indexes it needs; shapes with the most
+        constraints go first. Python checks one shape at a time, so this is the way to use
+        more cores."""
+        shapes = [shape for shape in self.compiled.targeted if not shape.deactivated]
+        if workers < 2 or len(shapes) < 2 or \
+                "fork" not in multiprocessing.get_all_start_methods():
+            return [r for shape in shapes for r in self.validate_shape(shape)]
+        order = sorted(range(len(shapes)), key=lambda k: (-_size(shapes[k]), k))
         results: list[Result] = []
-        for shape in self.compiled.targeted:
-            if shape.deactivated:
-                continue
-            focus_nodes = self.data.targets(shape)
-            results += self._check_all(shape, focus_nodes)
-            results += self._sparql(shape, set(focus_nodes))
+        with multiprocessing.get_context("fork").Pool(
+                min(workers, len(shapes)), initializer=_adopt, initargs=(self, shapes)) as pool:
+            for found in pool.imap_unordered(_validate_in_worker, order):
+                results += found
         return results
+
+    def validate_shape(self, shape: Shape) -> list[Result]:
+        """The results of one targeted shape on all its focus nodes."""
+        focus_nodes = self.data.targets(shape)
+        return self._check_all(shape, focus_nodes) + self._sparql(shape, set(focus_nodes))
 
     def _check_all(self, shape: Shape, focus_nodes: list) -> list[Result]:
         """The results of ``shape`` (and its property shapes) on every focus node, one shape at
@@ -378,6 +406,9 @@ class Validator:
         return out
 
     def conforms(self, shape: Shape, node) -> bool:
+        if shape.on_value_only:  # as check() would find, without the bookkeeping
+            return all(self._value_ok(parameter, arg, node)
+                       for parameter, arg, _ in shape.constraints)
         key = (shape.node, node)
         if key not in self._conforms:
             self._conforms[key] = True  # a recursive shape conforms on the way down
@@ -486,6 +517,25 @@ class Validator:
                 rows.append((row["this"], row["value"] if "value" in names else None))
             self._sparql_cache[constraint] = rows
         return self._sparql_cache[constraint]
+
+
+def _size(shape: Shape) -> int:
+    """How many constraints a shape and its property shapes hold."""
+    return len(shape.constraints) + len(shape.sparql) + sum(_size(p) for p in shape.properties)
+
+
+_WORKER: tuple[Validator, list[Shape]] | None = None
+
+
+def _adopt(validator: Validator, shapes: list[Shape]) -> None:
+    """In a forked worker: the validator (and its store and indexes) it inherited."""
+    global _WORKER
+    _WORKER = (validator, shapes)
+
+
+def _validate_in_worker(k: int) -> list[Result]:
+    validator, shapes = _WORKER
+    return validator.validate_shape(shapes[k])
 
 
 def _number(term) -> Decimal | None:

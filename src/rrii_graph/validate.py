@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from .shacl import DataIndex, Validator, compile_shapes
 
 SEVERITIES = ("Violation", "Warning", "Info")
 DATA_KINDS = ("ontology", "imports", "vocabulary", "data", "derived")
+PARALLEL_FROM = 200_000  # quads from which the fast engine uses one process per core
 _LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
 
 
@@ -286,13 +288,19 @@ def _labels(graph: rdflib.Graph, nodes: set[str]) -> dict[str, dict[str, str]]:
 
 
 def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
-                     engine: str = "fast") -> ValidationReport:
+                     engine: str = "fast", workers: int | None = None) -> ValidationReport:
     """Validate the dataset's data, ontology and vocabulary graphs against its shapes graphs,
     then run the quality checks on the whole dataset. ``engine`` is ``fast`` (the scalable
     engine of :mod:`rrii_graph.shacl`, which hands any shape it cannot check to pySHACL) or
-    ``pyshacl`` (the reference)."""
+    ``pyshacl`` (the reference). ``workers``: how many processes the fast engine shares the
+    shapes among; by default one per core for a dataset of ``PARALLEL_FROM`` quads or more (a
+    few thousand councils), one below that, where starting processes costs more than it saves."""
     if engine not in ("fast", "pyshacl"):
         raise ConfigError(f"unknown validation engine {engine!r}; use fast or pyshacl")
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(dataset.quads) >= PARALLEL_FROM else 1
+    elif workers < 1:
+        raise ConfigError(f"workers must be 1 or more, not {workers}")
     shapes_graph = to_rdflib(iter_triples(dataset, ("shapes",)))
     if engine == "pyshacl":
         data_graph = to_rdflib(iter_triples(dataset, DATA_KINDS))
@@ -305,7 +313,7 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
             compiled = compile_shapes(shapes_graph)
             not_data = [g for g, info in dataset.graphs.items() if info["kind"] not in DATA_KINDS]
             data = DataIndex(store, leave_out=not_data)
-            found = Validator(compiled, data).validate()
+            found = Validator(compiled, data).validate(workers)
             del data  # its millions of term objects go now, not in a later collection
             messages: dict = {}
             results = [_from_fast(r, shapes_graph, messages) for r in found]

@@ -53,6 +53,11 @@ def test_validate_json_and_turtle_reports(runner, tmp_path):
     assert body["conforms"] is False
     assert body["counts"]["Violation"] == len(
         [r for r in body["results"] if r["severity"] == "Violation"]) >= 4
+    shared = runner.invoke(main, ["validate", "--data", str(data), "--format", "json",
+                                  "--workers", "2"])
+    assert shared.exit_code == 1 and json.loads(shared.output) == body
+    assert runner.invoke(main, ["validate", "--data", str(data), "--workers", "0"]
+                         ).exit_code == 2
     result = runner.invoke(main, ["validate", "--data", str(data), "--format", "turtle"])
     assert result.exit_code == 1
     import rdflib

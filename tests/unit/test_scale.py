@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from rrii_graph.build import Dataset, load_dataset
 from rrii_graph.cli import main
+from rrii_graph.errors import ConfigError
 from rrii_graph.synth import SEEDS, SYNTH, synthesise
 from rrii_graph.validate import validate_dataset
 from tests.conftest import BASE, DATA, fixture_folder
@@ -90,6 +91,16 @@ def test_fast_engine_agrees_with_pyshacl_on_every_fixture(fixture, layout, tmp_p
 def test_fast_engine_agrees_with_pyshacl_on_synthetic_data(layout, tmp_path):
     synthesise(20, 5, tmp_path / "s", period=10)
     assert _agree(load_dataset(layout, tmp_path / "s")) > 20
+
+
+def test_shapes_shared_among_forked_workers_give_the_same_results(synthetic):
+    _, _, dataset = synthetic
+    alone = validate_dataset(dataset, None, "fast", workers=1)
+    shared = validate_dataset(dataset, None, "fast", workers=2)
+    assert alone.results and Counter(map(_key, shared.results)) == Counter(
+        map(_key, alone.results))
+    with pytest.raises(ConfigError, match="workers"):
+        validate_dataset(dataset, None, "fast", workers=0)
 
 
 def test_fast_engine_agrees_with_pyshacl_on_the_curated_data(shipped_dataset):
