@@ -245,6 +245,7 @@ class DataIndex:
         self._forward: dict = {}
         self._backward: dict = {}
         self._subclasses: dict | None = None
+        self._instances: dict = {}
         self._left_out = self._only_in(leave_out)
 
     def _only_in(self, graphs: list[str]) -> dict:
@@ -312,11 +313,16 @@ class DataIndex:
             self._subclasses[cls] = found
         return self._subclasses[cls]
 
+    def instances(self, cls) -> set:
+        """The nodes typed with ``cls`` or a class below it, gathered once per class."""
+        if cls not in self._instances:
+            by_type = self.backward(_RDF_TYPE)
+            self._instances[cls] = {node for c in self.subclasses(cls)
+                                    for node in by_type.get(c, ())}
+        return self._instances[cls]
+
     def is_instance(self, node, cls) -> bool:
-        if isinstance(node, ox.Literal):
-            return False
-        classes = self.subclasses(cls)
-        return any(t in classes for t in self.forward(_RDF_TYPE).get(node, ()))
+        return node in self.instances(cls)  # a literal is never the subject of rdf:type
 
     def targets(self, shape: Shape) -> list:
         found: dict = {}
