@@ -18,6 +18,11 @@ validates it with pySHACL instead (see :func:`rrii_graph.validate.validate_datas
 
 pySHACL stays the reference: a differential test requires both engines to report the same
 (severity, focus node, path, constraint component, shape, value) results.
+
+On large datasets the shapes are shared among forked processes (:meth:`Validator.validate`).
+Why not one SPARQL query per constraint on the store: measured at 10,000 councils, such a query
+(the shape's targets joined with the path) takes 0.3-1.3 s for the larger shapes, and the
+project's hundred-odd constraints took 20 s in all, more than these indexes and checks.
 """
 
 from __future__ import annotations
