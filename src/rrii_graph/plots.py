@@ -238,8 +238,8 @@ def named_plot(name: str, store: ox.Store, queries: dict[str, NamedQuery], counc
         raise QueryError(f"plot format {fmt!r} is not png or svg")
     if not councils:
         raise QueryError("name at least one council to plot")
-    labels = {r["body"]: r["label"] for r in run_named(store, queries["coverage"], {}, lang,
-                                                       base_uri).rows}
+    labels = {r["council"]: r["label"] for c in councils for r in run_named(
+        store, queries["coverage"], {"council": c}, lang, base_uri).rows}
     missing = [c for c in councils if c not in labels]
     if missing:
         raise QueryError(f"no council {', '.join(missing)} in the graph; "

@@ -164,7 +164,7 @@ def council_coverage(
     for row in result.rows:
         counts = {c: int(row[c].value) if row.get(c) is not None else 0 for c in counted}
         sources = int(row["sources"].value) if row.get("sources") is not None else 0
-        rows.append(CouncilCoverage(row["body"].value, row["label"].value, counts, sources))
+        rows.append(CouncilCoverage(row["council"].value, row["label"].value, counts, sources))
     return rows
 
 

@@ -159,7 +159,7 @@ def build_report(dataset: Dataset, layout: ProjectLayout, councils: list[str] | 
     runner = _Runner(dataset.store(), layout, lang, dataset.base_uri)
     slugs = list(councils or STUDY_DAY_COUNCILS)
     iris = [parse_param("council", s, dataset.base_uri).value for s in slugs]
-    coverage = {r["body"]: r for r in runner.run("coverage").rows}
+    coverage = {r["council"]: r for iri in iris for r in runner.run("coverage", council=iri).rows}
     missing = [s for s, iri in zip(slugs, iris, strict=True) if iri not in coverage]
     if missing:
         raise QueryError(f"no council {', '.join(missing)} in the graph; "

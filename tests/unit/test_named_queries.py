@@ -9,7 +9,7 @@ import pytest
 
 from rrii_graph.api import KnowledgeGraph
 from rrii_graph.errors import QueryError
-from rrii_graph.queries import declared_params, load_queries, with_values
+from rrii_graph.queries import declared_params, load_queries, run_named, with_values
 from tests.conftest import DATA
 
 MANIFEST = json.loads((DATA / "queries" / "manifest.json").read_text(encoding="utf-8"))
@@ -121,3 +121,12 @@ def test_a_label_found_in_a_subquery_follows_the_language(shipped_dataset, layou
                                                    lang).rows if r.get("via") is not None}
             for lang in ("ca", "en")}
     assert vias["ca"] and vias["en"] and vias["ca"] != vias["en"], vias
+
+
+def test_coverage_of_one_council_is_its_row_of_the_whole_table(shipped_dataset, layout):
+    coverage = load_queries(layout.queries_dir)["coverage"]
+    store = shipped_dataset.store()
+    whole = run_named(store, coverage, {}, "en").rows
+    assert len(whole) > 6
+    for row in whole[::len(whole) // 6]:
+        assert run_named(store, coverage, {"council": row["council"]}, "en").rows == [row]
