@@ -5,10 +5,12 @@ Sizes come from ``RRII_BENCH_SIZES`` (default ``1000,10000``; add ``100000`` for
 which takes tens of minutes here). For each size N, ``rrii synth`` writes N councils, then:
 
 stage       rrii-graph                                   baseline (same data, same files)
-build       parse, sort, then the pyoxigraph store      rdflib Dataset parsing the same files
+build       parse each file into the pyoxigraph store   rdflib Dataset parsing the same files
             that every later stage shares
 typology    the CONSTRUCT rules on that store, their     the same rules on rdflib
             output added back to it
+write       the build's sorted N-Quads and TriG,         rdflib writing TriG
+            streamed from the store
 validate    the fast SHACL engine on that store, then    pySHACL, same shapes, then the
             the quality checks                           same checks
 queries     every named query on pyoxigraph              rdflib running the same .rq files
@@ -33,6 +35,8 @@ import re
 import resource
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -41,7 +45,7 @@ import pyoxigraph as ox
 import rdflib
 
 from rrii_graph.analysis import cluster_councils, similarity
-from rrii_graph.build import add_typology, asset_files, data_files, load_dataset, no_gc
+from rrii_graph.build import add_typology, asset_files, data_files, load_dataset, write_build
 from rrii_graph.layout import ProjectLayout
 from rrii_graph.publish import publish_site
 from rrii_graph.publish.dumps import dump_files
@@ -142,14 +146,8 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
               f"baseline {shown:>9} s  {ratio}", flush=True)
 
     # build (parse, then the store every later stage shares), then the typology rules
-    def build_store():
-        dataset = load_dataset(layout, folder, derive=False)
-        with no_gc():
-            dataset.store()
-        return dataset
-
-    seconds, peak, dataset = measure(build_store)
-    quads = len(dataset.quads)
+    seconds, peak, dataset = measure(lambda: load_dataset(layout, folder, derive=False))
+    quads = len(dataset)
     rdflib_graph: dict = {}
     base = baseline(lambda: rdflib_graph.setdefault("g", rdflib_dataset(layout, folder)))
     record("build", seconds, peak, quads, base)
@@ -167,18 +165,27 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
     full = dataset  # now with the derived graph, as rrii build makes it
     store = full.store()
 
+    built = work / f"build-{n}"
+    seconds, peak, _ = measure(lambda: write_build(full, built))
+    base = baseline(lambda: rdflib_graph["g"].serialize(format="trig")) \
+        if "g" in rdflib_graph else None
+    record("write", seconds, peak, len(full), base, has_baseline="g" in rdflib_graph)
+
     # as `rrii validate` runs it: the shapes, then the quality checks (on the store, for both)
     seconds, peak, report = measure(lambda: validate_dataset(full, layout.checks_dir, "fast"))
     pyshacl_base = baseline(lambda: validate_dataset(full, layout.checks_dir, "pyshacl"))
-    record("validate", seconds, peak, len(full.quads), pyshacl_base)
+    record("validate", seconds, peak, len(full), pyshacl_base)
     stages["validate"]["violations"] = report.count("Violation")
     stages["validate"]["seeded"] = synth.seeded
 
     queries = load_queries(layout.queries_dir)
     per_query, total, base_total, slowest = {}, 0.0, 0.0, 0.0
+    rdflib_graph.clear()
     merged_rdflib = rdflib.Dataset(default_union=True)
-    merged_rdflib.parse(data=ox.serialize(full.quads, format=ox.RdfFormat.N_QUADS).decode(),
-                        format="nquads")
+    # the baseline's own load is bounded too: beyond it, each query's baseline counts as > limit
+    loaded = baseline(lambda: merged_rdflib.parse(str(built / "rrii.nq"), format="nquads"))
+    if loaded is None:
+        merged_rdflib = None
     # the pairwise questions are asked about given councils, as their users ask them
     pairwise = {"council": f"{SYNTH}body/c000002", "other": f"{SYNTH}body/c000009",
                 "subject": f"{SYNTH}unit/c000002"}
@@ -188,8 +195,9 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
         bindings = bind_params(query, params, "en")
         seconds, _, table = measure(lambda q=query, p=params: run_named(store, q, p, "en"))
         limit = max(LIMIT / len(queries), 5.0)
-        base = baseline(lambda q=query, b=bindings, g=merged_rdflib: list(g.query(
-            q.text, initBindings=_rdflib_bindings(b))), limit)
+        base = None if merged_rdflib is None else baseline(
+            lambda q=query, b=bindings, g=merged_rdflib: list(g.query(
+                q.text, initBindings=_rdflib_bindings(b))), limit)
         per_query[name] = {"seconds": round(seconds, 4), "rows": len(table.rows),
                            "baseline_seconds": None if base is None else round(base, 4),
                            "baseline_limit": limit}
@@ -203,26 +211,31 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
         total += seconds
         slowest = max(slowest, seconds)
         base_total += base if base is not None else limit
-    record("queries", total, _peak_mib(), len(full.quads), base_total)
+    # when rdflib could not even load the data within the limit, the baseline is "> limit"
+    record("queries", total, _peak_mib(), len(full),
+           base_total if merged_rdflib is not None else None)
     stages["queries"]["slowest_ms"] = round(slowest * 1000, 1)
     stages["queries"]["each"] = per_query
 
     if n <= 1000:  # similarity compares every pair of councils: quadratic by definition
         seconds, peak, _ = measure(lambda: cluster_councils(similarity(store, queries)))
-        record("analysis", seconds, peak, len(full.quads), None, has_baseline=False)
+        record("analysis", seconds, peak, len(full), None, has_baseline=False)
 
     if n <= 1000:  # the JSON-LD dump is compacted in Python: minutes beyond 1,000 councils
         seconds, peak, _ = measure(lambda: dump_files(full.quads, full.base_uri))
         base = baseline(lambda: merged_rdflib.serialize(format="trig"))
-        record("dumps", seconds, peak, len(full.quads), base)
+        record("dumps", seconds, peak, len(full), base)
         site = work / f"site-{n}"
         seconds, peak, _ = measure(lambda: publish_site(full, layout, site))
-        record("publish", seconds, peak, len(full.quads), None, has_baseline=False)
+        record("publish", seconds, peak, len(full), None, has_baseline=False)
         shutil.rmtree(site, ignore_errors=True)
-    end_to_end = sum(stages[s]["seconds"] for s in ("build", "typology", "validate", "queries"))
-    end_base = sum(stages[s]["baseline_seconds"] or LIMIT
-                   for s in ("build", "typology", "validate", "queries"))
-    return {"councils": n, "quads": len(full.quads), "synthetic_quads": synth.quads,
+    # a baseline stopped at the limit counts as the limit; one that could not start, as nothing
+    pipeline = ("build", "typology", "write", "validate", "queries")
+    end_to_end = sum(stages[s]["seconds"] for s in pipeline)
+    end_base = sum(stages[s]["baseline_seconds"] if stages[s]["baseline_seconds"] is not None
+                   else LIMIT if stages[s]["ratio_at_least"] else 0.0 for s in pipeline)
+    shutil.rmtree(built, ignore_errors=True)
+    return {"councils": n, "quads": len(full), "synthetic_quads": synth.quads,
             "stages": stages, "end_to_end_seconds": round(end_to_end, 2),
             "end_to_end_ratio_at_least": round(end_base / end_to_end, 1)}
 
@@ -247,7 +260,8 @@ def exponents(results: list[dict]) -> dict[str, float]:
     return out
 
 
-def write_readme(results: list[dict], slopes: dict[str, float], where: str) -> None:
+def write_readme(results: list[dict], slopes: dict[str, float], where: str,
+                 unfinished: dict[int, str]) -> None:
     readme = HERE / "README.md"
     lines = [f"Measured on: {where}. Baseline limit {LIMIT:.0f} s per stage.", "",
              "| councils | quads | stage | rrii-graph s | peak MiB | baseline s | ratio |",
@@ -271,6 +285,8 @@ def write_readme(results: list[dict], slopes: dict[str, float], where: str) -> N
             one = q.get("one_council_seconds")
             lines.append(f"| {name} | {q['rows']:,} | {q['seconds']:.3f} | "
                          f"{'-' if one is None else f'{one:.3f}'} |")
+    for n, why in sorted(unfinished.items()):
+        lines += ["", f"N = {n:,} councils did not finish: {why}."]
     if slopes:
         lines += ["", "Growth exponent (slope of log time against log N): "
                   + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()) + "."]
@@ -281,28 +297,48 @@ def write_readme(results: list[dict], slopes: dict[str, float], where: str) -> N
     readme.write_text(new, encoding="utf-8")
 
 
-def main() -> None:
+def run_size(n: int, work: Path) -> None:
+    """One size, in its own process (see :func:`main`): its result goes to results/N<n>.json."""
     layout = ProjectLayout.discover()
+    result = bench_size(layout, n, work)
+    result["machine"] = machine()
+    print(f"  end to end (build, typology, write, validate, queries) "
+          f"{result['end_to_end_seconds']:.1f} s, >= "
+          f"{result['end_to_end_ratio_at_least']}x the baseline", flush=True)
+    (HERE / "results" / f"N{n}.json").write_text(json.dumps(result, indent=1) + "\n",
+                                                 encoding="utf-8")
+
+
+def main() -> None:
+    """Each size runs in a process of its own, so that its peak memory is its own and a size
+    that does not fit (the kernel stops a process that runs out of memory) still leaves the
+    results of the others, and the README says which size did not finish."""
     where = machine()
     print(f"machine: {where}; sizes {SIZES}; baseline limit {LIMIT:.0f} s", flush=True)
-    results = []
+    results, unfinished = [], {}
     (HERE / "results").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rrii-bench-") as tmp:
         for n in SIZES:
             print(f"N = {n:,} councils", flush=True)
-            result = bench_size(layout, n, Path(tmp))
-            result["machine"] = where
-            results.append(result)
-            print(f"  end to end (build, typology, validate, queries) "
-                  f"{result['end_to_end_seconds']:.1f} s, >= "
-                  f"{result['end_to_end_ratio_at_least']}x the baseline", flush=True)
-            (HERE / "results" / f"N{n}.json").write_text(
-                json.dumps(result, indent=1) + "\n", encoding="utf-8")
+            out = HERE / "results" / f"N{n}.json"
+            out.unlink(missing_ok=True)
+            code = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--size",
+                                   str(n), tmp], check=False).returncode
+            if code != 0 or not out.is_file():
+                unfinished[n] = ("stopped by the kernel (signal 9: out of memory)" if code == -9
+                                 else f"exit status {code}")
+                print(f"  N = {n:,} did not finish: {unfinished[n]}", flush=True)
+                continue
+            results.append(json.loads(out.read_text(encoding="utf-8")))
     slopes = exponents(results) if len(results) > 1 else {}
     if slopes:
         print("growth exponents: " + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()))
-    write_readme(results, slopes, where)
+    if results:
+        write_readme(results, slopes, where, unfinished)
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "--size":
+        run_size(int(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main()

@@ -12,7 +12,6 @@ faster on comparison queries on this project's workloads); rdflib stays the inte
 
 from __future__ import annotations
 
-import bisect
 import gc
 import hashlib
 import json
@@ -20,8 +19,9 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -47,45 +47,91 @@ class SourceFile:
     graph: str | None = None
 
 
-@dataclass
 class Dataset:
-    """The merged dataset: sorted quads plus, for each named graph, its kind and source file.
-    Its store is built on first use and then shared by every stage that reads it (the typology
-    rules, validation, the named queries): change ``quads`` only before the first call to
-    :meth:`store`."""
+    """The merged dataset, held in an in-memory pyoxigraph store: every named graph, and as the
+    default graph their RDF merge (each triple once). ``graphs`` gives each named graph's kind
+    and source file.
 
-    quads: list[ox.Quad]
-    graphs: dict[str, dict[str, str]] = field(default_factory=dict)
-    base_uri: str = DEFAULT_BASE
-    _store: ox.Store | None = field(default=None, init=False, repr=False, compare=False)
+    Queries run on the default graph; pyoxigraph's union-of-graphs mode would match a triple once
+    per graph that states it, and our entities are restated in many source graphs. The merge is
+    made inside the store (``sparql/merge-default-graph.ru``), which at 10,000 councils takes
+    half the time of adding each triple again from Python.
+
+    The stages that must scale (the typology rules, validation, the named queries, writing the
+    build) read the store and make no Python object per quad. :attr:`quads`, the sorted list,
+    is made only when a stage asks for it (publishing, pushing, the reference validator)."""
+
+    def __init__(self, quads: Iterable[ox.Quad] = (),
+                 graphs: dict[str, dict[str, str]] | None = None,
+                 base_uri: str = DEFAULT_BASE, *, store: ox.Store | None = None):
+        """``quads`` (in any order, repeats allowed) are added to ``store`` (a new one by
+        default), which must hold named graphs only; then the default graph is filled."""
+        store = store if store is not None else ox.Store()
+        store.extend(quads)
+        if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
+            raise ValueError("a dataset's quads are all in named graphs")
+        self._size = len(store)
+        store.update(MERGE_DEFAULT_GRAPH.read_text(encoding="utf-8"))
+        self._store = store
+        self._quads: list[ox.Quad] | None = None
+        self.graphs = dict(graphs or {})
+        self.base_uri = base_uri
+
+    def __len__(self) -> int:
+        """The number of quads in the named graphs (the merge is not counted)."""
+        return self._size
 
     def graphs_of_kind(self, *kinds: str) -> list[str]:
         return sorted(g for g, info in self.graphs.items() if info["kind"] in kinds)
 
     def store(self) -> ox.Store:
-        """The dataset in an in-memory pyoxigraph store: every named graph, and as the default
-        graph their RDF merge (each triple once). Queries run on that default graph;
-        pyoxigraph's union-of-graphs mode would match a triple once per graph that states it,
-        and our entities are restated in many source graphs. The merge is made inside the store
-        (``sparql/merge-default-graph.ru``), which at 10,000 councils takes half the time of
-        adding each triple again from Python."""
-        if self._store is None:
-            store = ox.Store()
-            store.extend(self.quads)
-            store.update(MERGE_DEFAULT_GRAPH.read_text(encoding="utf-8"))
-            self._store = store
+        """The store every stage shares (see the class)."""
         return self._store
 
-    def add_derived(self, graph: str, info: dict[str, str], quads: list[ox.Quad]) -> None:
-        """Add the quads of a derived graph (already in the store, when it exists) in sorted
-        place: they are one graph, so they go in as one block."""
+    @property
+    def quads(self) -> list[ox.Quad]:
+        """Every quad of the named graphs, sorted by graph, subject, predicate and object (as
+        text), as the build writes them. Made on first use."""
+        if self._quads is None:
+            self._quads = list(ox.parse(b"".join(self.nquads()), format=ox.RdfFormat.N_QUADS))
+        return self._quads
+
+    def nquads(self) -> Iterator[bytes]:
+        """The named graphs as N-Quads, one chunk per graph, sorted by graph, subject,
+        predicate and object (as text): the same input gives the same bytes."""
+        for graph in self._named_graphs():
+            tail = b" " + str(graph).encode() + b" .\n"
+            yield b"".join(line[:-2] + tail for line in self._sorted_lines(graph))
+
+    def triples(self, graphs: Iterable[str]) -> Iterator[ox.Triple]:
+        """The triples of the named graphs ``graphs`` (IRIs or blank-node labels), in the order
+        of :meth:`nquads`."""
+        wanted = set(graphs)
+        for graph in self._named_graphs():
+            if graph.value in wanted:
+                yield from ox.parse(b"\n".join(self._sorted_lines(graph)),
+                                    format=ox.RdfFormat.N_TRIPLES)
+
+    def _named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        return sorted(self._store.named_graphs(), key=str)
+
+    def _sorted_lines(self, graph: ox.NamedNode | ox.BlankNode) -> list[bytes]:
+        """The graph's triples as N-Triples lines, sorted as bytes: the order of the terms'
+        text, subject first (each N-Triples term ends in a character that sorts after the space
+        between terms, and UTF-8 keeps the order of code points)."""
+        lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
+        lines.sort()
+        return lines
+
+    def add_derived(self, graph: str, info: dict[str, str]) -> None:
+        """Record a derived graph that a stage has added to the store (to its named graph and to
+        the default graph)."""
         if graph in self.graphs:
             raise ValueError(f"the dataset already has the graph <{graph}>")
-        block = sorted(quads, key=_sort_key)
-        at = bisect.bisect_right(self.quads, str(ox.NamedNode(graph)),
-                                 key=lambda q: str(q.graph_name))
-        self.quads[at:at] = block
         self.graphs[graph] = info
+        self._size += sum(1 for _ in self._store.quads_for_pattern(
+            None, None, None, ox.NamedNode(graph)))
+        self._quads = None
 
 
 @dataclass(frozen=True)
@@ -209,10 +255,6 @@ def no_gc():
             gc.enable()
 
 
-def _sort_key(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
-
-
 def load_dataset(
     layout: ProjectLayout,
     data_dir: Path | None = None,
@@ -234,12 +276,11 @@ def _load_dataset(layout: ProjectLayout, data_dir: Path | None, base_uri: str,
     if include_data:
         sources += data_files(data_dir if data_dir is not None else layout.data_dir)
     graphs: dict[str, dict[str, str]] = {}
-    seen: set[ox.Quad] = set()
-    quads: list[ox.Quad] = []
+    store = ox.Store()
     for source in sources:
         rel = _relative(source.path, layout.root)
-        for quad in parse_file(source, layout.root, base_uri):
-            name = quad.graph_name.value
+        quads = parse_file(source, layout.root, base_uri)
+        for name in {quad.graph_name.value for quad in quads}:
             info = graphs.setdefault(name, {"kind": source.kind, "source": rel})
             if info["source"] != rel and source.kind == "data":
                 raise InputError(
@@ -247,11 +288,8 @@ def _load_dataset(layout: ProjectLayout, data_dir: Path | None, base_uri: str,
                     "lives in one file",
                     source.path,
                 )
-            if quad not in seen:
-                seen.add(quad)
-                quads.append(quad)
-    quads.sort(key=_sort_key)
-    dataset = Dataset(quads=quads, graphs=graphs, base_uri=base_uri)
+        store.extend(quads)  # one file at a time: no list of the whole dataset is kept
+    dataset = Dataset(graphs=graphs, base_uri=base_uri, store=store)
     if derive and include_data:
         add_typology(dataset, layout)
     return dataset
@@ -261,10 +299,9 @@ def add_typology(dataset: Dataset, layout: ProjectLayout) -> None:
     """Run the typology rules of ``queries/rules/`` on the dataset's store and add what they
     derive, in its own graph, to the dataset (and its store)."""
     with no_gc():
-        derived = derive_typology(dataset.store(), layout.rules_dir, dataset.base_uri)
+        derive_typology(dataset.store(), layout.rules_dir, dataset.base_uri)
         dataset.add_derived(typology_graph(dataset.base_uri),
-                            {"kind": "derived", "source": _relative(layout.rules_dir, layout.root)},
-                            derived)
+                            {"kind": "derived", "source": _relative(layout.rules_dir, layout.root)})
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -274,15 +311,16 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``: a reader never
-    sees a half-written file, and a failure leaves the previous file in place."""
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A binary handle on a temporary file beside ``path``, renamed over ``path`` when the block
+    ends without error: a reader never sees a half-written file, and a failure leaves the
+    previous file in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
+            yield handle
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -290,9 +328,11 @@ def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
         raise
 
 
-def _serialize(quads: list[ox.Quad], fmt: ox.RdfFormat, prefixes: dict[str, str] | None) -> bytes:
-    out = ox.serialize(quads, format=fmt, prefixes=prefixes)
-    return out if isinstance(out, bytes) else bytes(out)
+def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to ``path`` atomically (see :func:`atomic_output`)."""
+    with atomic_output(path) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
 
 
 def _prefixes(base_uri: str) -> dict[str, str]:
@@ -300,26 +340,26 @@ def _prefixes(base_uri: str) -> dict[str, str]:
 
 
 def write_build(dataset: Dataset, out_dir: Path) -> BuildResult:
-    """Write the dataset as TriG and N-Quads plus a manifest of its graphs, each file atomically
-    (a temporary file, then a rename)."""
+    """Write the dataset as N-Quads and TriG plus a manifest of its graphs, each file atomically
+    (a temporary file, then a rename). Both dumps stream: the N-Quads come sorted from the
+    store graph by graph, and the TriG is written from the N-Quads file as it is read."""
     trig = out_dir / DATASET_TRIG
     nquads = out_dir / DATASET_NQUADS
     manifest = out_dir / MANIFEST
-    write_atomically(nquads, [_serialize(dataset.quads, ox.RdfFormat.N_QUADS, None)])
-    write_atomically(
-        trig,
-        [b"# generated by rrii build from ontology/ and data/: do not edit\n",
-         _serialize(dataset.quads, ox.RdfFormat.TRIG, _prefixes(dataset.base_uri))],
-    )
+    write_atomically(nquads, dataset.nquads())
+    with atomic_output(trig) as handle:
+        handle.write(b"# generated by rrii build from ontology/ and data/: do not edit\n")
+        ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), handle,
+                     ox.RdfFormat.TRIG, prefixes=_prefixes(dataset.base_uri))
     body = {
         "base_uri": dataset.base_uri,
-        "quads": len(dataset.quads),
+        "quads": len(dataset),
         "graphs": {g: dataset.graphs[g] for g in sorted(dataset.graphs)},
     }
     write_atomically(
         manifest, [json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True).encode() + b"\n"]
     )
-    return BuildResult(trig, nquads, manifest, len(dataset.quads), len(dataset.graphs))
+    return BuildResult(trig, nquads, manifest, len(dataset), len(dataset.graphs))
 
 
 def build(
@@ -335,7 +375,8 @@ def build(
 
 
 def read_build(build_dir: Path) -> Dataset:
-    """Load a dataset that ``rrii build`` wrote."""
+    """Load a dataset that ``rrii build`` wrote (into the store, quad by quad as the N-Quads
+    file is read)."""
     nquads = build_dir / DATASET_NQUADS
     manifest = build_dir / MANIFEST
     if not nquads.is_file() or not manifest.is_file():
@@ -344,16 +385,14 @@ def read_build(build_dir: Path) -> Dataset:
         )
     try:
         info = json.loads(manifest.read_text(encoding="utf-8"))
-        quads = list(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+        with no_gc():
+            return Dataset(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS),
+                           graphs=info["graphs"], base_uri=info["base_uri"])
     except (SyntaxError, ValueError) as exc:
         raise InputError(f"the built dataset is damaged ({exc}); run 'rrii build' again",
                          build_dir) from exc
-    return Dataset(quads=quads, graphs=info["graphs"], base_uri=info["base_uri"])
 
 
 def iter_triples(dataset: Dataset, kinds: Iterable[str]) -> Iterator[ox.Triple]:
     """The triples of every graph of the given kinds, in dataset order."""
-    wanted = set(dataset.graphs_of_kind(*kinds))
-    for quad in dataset.quads:
-        if quad.graph_name.value in wanted:
-            yield quad.triple
+    return dataset.triples(dataset.graphs_of_kind(*kinds))

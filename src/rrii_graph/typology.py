@@ -74,13 +74,12 @@ def load_rules(rules_dir: Path) -> list[Rule]:
     return rules
 
 
-def derive_typology(store: ox.Store, rules_dir: Path,
-                    base_uri: str = DEFAULT_BASE) -> list[ox.Quad]:
+def derive_typology(store: ox.Store, rules_dir: Path, base_uri: str = DEFAULT_BASE) -> None:
     """Run every rule on ``store`` (whose default graph is the merge of the dataset), add what
     they derive to the store, both to its default graph (so that the next rules can read it) and
-    to the graph :func:`typology_graph`, and return the quads of that graph, unordered (the
-    build sorts them). A rule's answer goes from the query to the store as N-Triples without
-    becoming Python objects (at 10,000 councils, a million triples: a quarter of the stage)."""
+    to the graph :func:`typology_graph`. A rule's answer goes from the query to the store as
+    N-Triples without becoming Python objects (at 10,000 councils, a million triples: a
+    quarter of the stage)."""
     graph = ox.NamedNode(typology_graph(base_uri))
     meta: set[ox.Triple] = set()
     for rule in load_rules(rules_dir):
@@ -114,7 +113,6 @@ def derive_typology(store: ox.Store, rules_dir: Path,
     meta |= {ox.Triple(graph, ox.NamedNode(PROV + "wasDerivedFrom"), s) for s in sources}
     store.extend(ox.Quad(t.subject, t.predicate, t.object, target)
                  for t in meta for target in (ox.DefaultGraph(), graph))
-    return list(store.quads_for_pattern(None, None, None, graph))
 
 
 # --- Reading the classification back, with its explanation

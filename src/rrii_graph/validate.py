@@ -298,7 +298,7 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
     if engine not in ("fast", "pyshacl"):
         raise ConfigError(f"unknown validation engine {engine!r}; use fast or pyshacl")
     if workers is None:
-        workers = (os.cpu_count() or 1) if len(dataset.quads) >= PARALLEL_FROM else 1
+        workers = (os.cpu_count() or 1) if len(dataset) >= PARALLEL_FROM else 1
     elif workers < 1:
         raise ConfigError(f"workers must be 1 or more, not {workers}")
     shapes_graph = to_rdflib(iter_triples(dataset, ("shapes",)))
