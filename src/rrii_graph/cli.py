@@ -195,7 +195,7 @@ def coverage(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None)
     except RriiError as exc:
         _fail(exc)
     if fmt == "json":
-        body = [{"body": r.body, "label": r.label, "sources": r.sources, "thin": r.thin,
+        body = [{"council": r.council, "label": r.label, "sources": r.sources, "thin": r.thin,
                  "unknown": r.unknown,
                  "dimensions": {d: r.dimension(d) or None for d in COVERAGE_DIMENSIONS},
                  "counts": r.counts} for r in rows]

@@ -135,7 +135,7 @@ COVERAGE_DIMENSIONS = {
 class CouncilCoverage:
     """Counts of what the graph knows about one council, and which dimensions stay unknown."""
 
-    body: str
+    council: str
     label: str
     counts: dict[str, int]
     sources: int

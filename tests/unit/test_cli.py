@@ -113,6 +113,7 @@ def test_coverage_covers_every_council_and_says_where_data_is_thin(runner, tmp_p
     rows = {r["label"]: r for r in json.loads(result.output)}
     assert len(rows) >= 30
     terrassa = rows["Ajuntament de Terrassa"]
+    assert terrassa["council"] == "https://w3id.org/rrii/id/body/ajuntament-terrassa"
     assert terrassa["dimensions"]["structure"] and terrassa["dimensions"]["functions"]
     assert terrassa["thin"] is False
     reus = rows["Ajuntament de Reus"]
