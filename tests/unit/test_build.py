@@ -7,7 +7,14 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from rrii_graph.build import DATASET_NQUADS, DATASET_TRIG, build, load_dataset, read_build
+from rrii_graph.build import (
+    DATASET_NQUADS,
+    DATASET_TRIG,
+    Dataset,
+    build,
+    load_dataset,
+    read_build,
+)
 from rrii_graph.errors import BuildMissingError, InputError
 from rrii_graph.layout import ProjectLayout
 from tests.conftest import BASE, DATA, fixture_folder
@@ -41,6 +48,27 @@ def test_build_keeps_named_graphs_and_round_trips(layout, tmp_path):
     store = ox.Store()
     store.load(path=str(tmp_path / DATASET_TRIG), format=ox.RdfFormat.TRIG)
     assert len(store) == result.quads
+
+
+def test_dumps_are_sorted_by_the_text_of_graph_subject_predicate_and_object():
+    """The dumps sort each graph's N-Triples lines as bytes; that must be the order of the
+    terms' text even where one term is the start of another, or holds spaces, tabs or
+    non-ASCII characters."""
+    g1, g2 = ox.NamedNode("http://example.org/g/1"), ox.NamedNode("http://example.org/g/10")
+    ex = "http://example.org/"
+    subjects = [ox.NamedNode(ex + "a"), ox.NamedNode(ex + "a/b"), ox.NamedNode(ex + "a-b"),
+                ox.BlankNode("b1"), ox.BlankNode("b10"), ox.BlankNode("b1x")]
+    objects = [ox.Literal("a"), ox.Literal("a", language="en"), ox.Literal("a", language="en-gb"),
+               ox.Literal("a b"), ox.Literal("a\tb"), ox.Literal("a\nb"), ox.Literal("é"),
+               ox.Literal("z"), ox.Literal("1", datatype=ox.NamedNode(ex + "t")),
+               ox.Literal("1", datatype=ox.NamedNode(ex + "t2")), ox.NamedNode(ex + "o"),
+               ox.BlankNode("o")]
+    quads = [ox.Quad(s, ox.NamedNode(ex + p), o, g) for g in (g2, g1) for s in subjects
+             for p in ("p", "p2", "pa") for o in objects]
+    dataset = Dataset(reversed(quads), {})
+    key = lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))  # noqa: E731
+    assert dataset.quads == sorted(quads, key=key)
+    assert len(dataset) == len(quads)
 
 
 def test_base_uri_is_configurable(layout):
