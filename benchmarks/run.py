@@ -263,7 +263,9 @@ def exponents(results: list[dict]) -> dict[str, float]:
 def write_readme(results: list[dict], slopes: dict[str, float], where: str,
                  unfinished: dict[int, str]) -> None:
     readme = HERE / "README.md"
-    lines = [f"Measured on: {where}. Baseline limit {LIMIT:.0f} s per stage.", "",
+    runs = "; ".join(f"{r['councils']:,} councils {r.get('measured_at', '?')}" for r in results)
+    lines = [f"Measured on: {where}. Baseline limit {LIMIT:.0f} s per stage. When measured (UTC): "
+             f"{runs}.", "",
              "| councils | quads | stage | rrii-graph s | peak MiB | baseline s | ratio |",
              "|---:|---:|---|---:|---:|---:|---:|"]
     for r in results:
@@ -274,10 +276,11 @@ def write_readme(results: list[dict], slopes: dict[str, float], where: str,
                      else (f">= {s['ratio_at_least']:.1f}x" if s.get("ratio_at_least") else "-"))
             lines.append(f"| {r['councils']:,} | {r['quads']:,} | {stage} | {s['seconds']:.3f} "
                          f"| {s['peak_mib']:.0f} | {base} | {ratio} |")
-    largest = max(results, key=lambda r: r["councils"])
-    each = largest["stages"].get("queries", {}).get("each", {})
-    if each:
-        lines += ["", f"Each named query at {largest['councils']:,} councils: the whole table, "
+    for r in results:
+        each = r["stages"].get("queries", {}).get("each", {})
+        if r["councils"] < 10_000 or not each:
+            continue
+        lines += ["", f"Each named query at {r['councils']:,} councils: the whole table, "
                   "and the same question about one council (the pairwise ones are always asked "
                   "about a pair: their whole-table time is that of one pair).", "",
                   "| query | rows | whole table s | one council s |", "|---|---:|---:|---:|"]
@@ -302,6 +305,7 @@ def run_size(n: int, work: Path) -> None:
     layout = ProjectLayout.discover()
     result = bench_size(layout, n, work)
     result["machine"] = machine()
+    result["measured_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     print(f"  end to end (build, typology, write, validate, queries) "
           f"{result['end_to_end_seconds']:.1f} s, >= "
           f"{result['end_to_end_ratio_at_least']}x the baseline", flush=True)
@@ -325,11 +329,16 @@ def main() -> None:
             code = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--size",
                                    str(n), tmp], check=False).returncode
             if code != 0 or not out.is_file():
-                unfinished[n] = ("stopped by the kernel (signal 9: out of memory)" if code == -9
-                                 else f"exit status {code}")
+                unfinished[n] = ("stopped by signal 9 (as the kernel stops a process when memory "
+                                 "runs out)" if code == -9 else f"exit status {code}")
                 print(f"  N = {n:,} did not finish: {unfinished[n]}", flush=True)
                 continue
             results.append(json.loads(out.read_text(encoding="utf-8")))
+    # sizes not run this time are shown as last measured (their files say when)
+    for path in sorted((HERE / "results").glob("N*.json")):
+        if int(path.stem[1:]) not in SIZES and int(path.stem[1:]) not in unfinished:
+            results.append(json.loads(path.read_text(encoding="utf-8")))
+    results.sort(key=lambda r: r["councils"])
     slopes = exponents(results) if len(results) > 1 else {}
     if slopes:
         print("growth exponents: " + ", ".join(f"{k} {v:.2f}" for k, v in slopes.items()))

@@ -43,3 +43,8 @@ class QueryError(RriiError):
 
 class ConfigError(RriiError):
     """A setting (base IRI, language, folder) is not usable."""
+
+
+class ResourceError(RriiError):
+    """The machine could not give a task what it needed (a worker process was stopped, most
+    often for lack of memory)."""

@@ -30,6 +30,8 @@ from __future__ import annotations
 import multiprocessing
 import re
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -38,6 +40,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from .errors import ResourceError
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
@@ -374,17 +378,25 @@ class Validator:
         be forked), the shapes are shared among that many forked processes, each reading the
         store as it was at the fork and building the indexes it needs; shapes with the most
         constraints go first. Python checks one shape at a time, so this is the way to use
-        more cores."""
+        more cores. If a process is stopped (most often by the kernel, short of memory), this
+        raises :class:`ResourceError` instead of waiting for its answer."""
         shapes = [shape for shape in self.compiled.targeted if not shape.deactivated]
         if workers < 2 or len(shapes) < 2 or \
                 "fork" not in multiprocessing.get_all_start_methods():
             return [r for shape in shapes for r in self.validate_shape(shape)]
         order = sorted(range(len(shapes)), key=lambda k: (-_size(shapes[k]), k))
         results: list[Result] = []
-        with multiprocessing.get_context("fork").Pool(
-                min(workers, len(shapes)), initializer=_adopt, initargs=(self, shapes)) as pool:
-            for found in pool.imap_unordered(_validate_in_worker, order):
-                results += found
+        try:
+            with ProcessPoolExecutor(min(workers, len(shapes)),
+                                     mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_adopt, initargs=(self, shapes)) as pool:
+                for found in pool.map(_validate_in_worker, order):
+                    results += found
+        except BrokenProcessPool as exc:
+            raise ResourceError(
+                f"a validation process was stopped before it finished (by the kernel when the "
+                f"machine runs short of memory: each of the {workers} processes copies much of "
+                "the store); validate with fewer processes (--workers 1)") from exc
         return results
 
     def validate_shape(self, shape: Shape) -> list[Result]:

@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 from collections import Counter
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from rrii_graph.build import Dataset, load_dataset
+from rrii_graph import validate
+from rrii_graph.build import Dataset, iter_triples, load_dataset
 from rrii_graph.cli import main
-from rrii_graph.errors import ConfigError
+from rrii_graph.errors import ConfigError, ResourceError
+from rrii_graph.shacl import DataIndex, Validator, compile_shapes
 from rrii_graph.synth import SEEDS, SYNTH, synthesise
-from rrii_graph.validate import validate_dataset
+from rrii_graph.validate import (
+    PARALLEL_FROM,
+    WORKER_BYTES_PER_QUAD,
+    default_workers,
+    to_rdflib,
+    validate_dataset,
+)
 from tests.conftest import BASE, DATA, fixture_folder
 
 INVALID = sorted((DATA / "shapes" / "invalid").glob("*.trig"))
@@ -101,6 +111,43 @@ def test_shapes_shared_among_forked_workers_give_the_same_results(synthetic):
         map(_key, alone.results))
     with pytest.raises(ConfigError, match="workers"):
         validate_dataset(dataset, None, "fast", workers=0)
+
+
+def test_a_stopped_validation_process_is_an_error_not_a_hang(synthetic):
+    _, _, dataset = synthetic
+    compiled = compile_shapes(to_rdflib(iter_triples(dataset, ("shapes",))))
+    validator = Validator(compiled, DataIndex(dataset.store()))
+    parent, real = os.getpid(), validator.validate_shape
+
+    def stop_in_worker(shape):
+        if os.getpid() != parent:  # as the kernel stops a process when memory runs out
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(shape)
+
+    def hung(_signum, _frame):
+        raise TimeoutError("validation waited for a stopped process")
+
+    validator.validate_shape = stop_in_worker
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(120)
+    try:
+        with pytest.raises(ResourceError, match="--workers 1"):
+            validator.validate(workers=2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_default_workers_fit_the_memory_available(monkeypatch):
+    cores = os.cpu_count() or 1
+    assert default_workers(PARALLEL_FROM - 1) == 1
+    quads = 10 * PARALLEL_FROM
+    monkeypatch.setattr(validate, "_available_memory", lambda: 64 * WORKER_BYTES_PER_QUAD * quads)
+    assert default_workers(quads) == cores
+    monkeypatch.setattr(validate, "_available_memory", lambda: WORKER_BYTES_PER_QUAD * quads - 1)
+    assert default_workers(quads) == 1, "not even one forked process fits: validate in this one"
+    monkeypatch.setattr(validate, "_available_memory", lambda: None)
+    assert default_workers(quads) == cores
 
 
 def test_fast_engine_agrees_with_pyshacl_on_the_curated_data(shipped_dataset):
