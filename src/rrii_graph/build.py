@@ -57,8 +57,9 @@ class Dataset:
     made inside the store (``sparql/merge-default-graph.ru``), which at 10,000 councils takes
     half the time of adding each triple again from Python.
 
-    The stages that must scale (the typology rules, validation, the named queries, writing the
-    build) read the store and make no Python object per quad. :attr:`quads`, the sorted list,
+    No stage that must scale keeps a list of every quad: the build parses one file at a time
+    into the store, the typology rules, validation and the named queries read the store, and
+    writing the build sorts one graph at a time. :attr:`quads`, the sorted list of all of them,
     is made only when a stage asks for it (publishing, pushing, the reference validator)."""
 
     def __init__(self, quads: Iterable[ox.Quad] = (),
