@@ -386,8 +386,9 @@ class Validator:
             return [r for shape in shapes for r in self.validate_shape(shape)]
         order = sorted(range(len(shapes)), key=lambda k: (-_size(shapes[k]), k))
         results: list[Result] = []
+        workers = min(workers, len(shapes))
         try:
-            with ProcessPoolExecutor(min(workers, len(shapes)),
+            with ProcessPoolExecutor(workers,
                                      mp_context=multiprocessing.get_context("fork"),
                                      initializer=_adopt, initargs=(self, shapes)) as pool:
                 for found in pool.map(_validate_in_worker, order):
