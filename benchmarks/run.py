@@ -22,7 +22,9 @@ publish     the whole site (N = 1,000 only)              (none)
 A baseline that does not finish within ``RRII_BENCH_LIMIT`` seconds (default 120) is reported as
 "> limit", and its ratio as a lower bound. Results go to ``benchmarks/results/N<size>.json`` and
 the table in ``benchmarks/README.md``; with two sizes or more, each stage's growth exponent (the
-slope of log time against log N) is printed.
+slope of log time against log N) is printed. Each stage also keeps where its time went (its
+parts, as :mod:`rrii_graph.timing` reports them: each rule, each shape, the dumps), and the
+README shows the slowest parts at 10,000 councils and more.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from rrii_graph.publish import publish_site
 from rrii_graph.publish.dumps import dump_files
 from rrii_graph.queries import bind_params, declared_params, load_queries, run_named
 from rrii_graph.synth import SYNTH, synthesise
+from rrii_graph.timing import collect
 from rrii_graph.typology import load_rules
 from rrii_graph.validate import validate_dataset
 
@@ -145,14 +148,21 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
         print(f"  {name:<9} {seconds:>9.3f} s {peak:>8.0f} MiB {quads / seconds:>11.0f} q/s   "
               f"baseline {shown:>9} s  {ratio}", flush=True)
 
+    def parts(name, timings):
+        """Where the stage's time went, as the library reported it (rrii_graph.timing)."""
+        stages[name]["parts"] = [t.to_json() for t in timings]
+
     # build (parse, then the store every later stage shares), then the typology rules
-    seconds, peak, dataset = measure(lambda: load_dataset(layout, folder, derive=False))
+    with collect() as timings:
+        seconds, peak, dataset = measure(lambda: load_dataset(layout, folder, derive=False))
     quads = len(dataset)
     rdflib_graph: dict = {}
     base = baseline(lambda: rdflib_graph.setdefault("g", rdflib_dataset(layout, folder)))
     record("build", seconds, peak, quads, base)
+    parts("build", timings)
 
-    seconds, peak, _ = measure(lambda: add_typology(dataset, layout))
+    with collect() as timings:
+        seconds, peak, _ = measure(lambda: add_typology(dataset, layout))
     rules = load_rules(layout.rules_dir)
 
     def rdflib_rules():
@@ -162,19 +172,25 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
             for triple in list(graph.query(rule.query.text)):
                 graph.default_context.add(triple)
     record("typology", seconds, peak, quads, baseline(rdflib_rules))
+    parts("typology", timings)
     full = dataset  # now with the derived graph, as rrii build makes it
     store = full.store()
 
     built = work / f"build-{n}"
-    seconds, peak, _ = measure(lambda: write_build(full, built))
+    with collect() as timings:
+        seconds, peak, _ = measure(lambda: write_build(full, built))
     base = baseline(lambda: rdflib_graph["g"].serialize(format="trig")) \
         if "g" in rdflib_graph else None
     record("write", seconds, peak, len(full), base, has_baseline="g" in rdflib_graph)
+    parts("write", timings)
 
     # as `rrii validate` runs it: the shapes, then the quality checks (on the store, for both)
-    seconds, peak, report = measure(lambda: validate_dataset(full, layout.checks_dir, "fast"))
+    with collect() as timings:
+        seconds, peak, report = measure(
+            lambda: validate_dataset(full, layout.checks_dir, "fast"))
     pyshacl_base = baseline(lambda: validate_dataset(full, layout.checks_dir, "pyshacl"))
     record("validate", seconds, peak, len(full), pyshacl_base)
+    parts("validate", timings)
     stages["validate"]["violations"] = report.count("Violation")
     stages["validate"]["seeded"] = synth.seeded
 
@@ -289,6 +305,9 @@ def write_readme(results: list[dict], slopes: dict[str, float], where: str,
             one = q.get("one_council_seconds")
             lines.append(f"| {name} | {q['rows']:,} | {q['seconds']:.3f} | "
                          f"{'-' if one is None else f'{one:.3f}'} |")
+    for r in results:
+        if r["councils"] >= 10_000:
+            lines += where_the_time_goes(r)
     for n, why in sorted(unfinished.items()):
         lines += ["", f"N = {n:,} councils did not finish: {why}."]
     if slopes:
@@ -299,6 +318,37 @@ def write_readme(results: list[dict], slopes: dict[str, float], where: str,
     new = re.sub(re.escape(begin) + ".*?" + re.escape(end),
                  begin + "\n" + "\n".join(lines) + "\n" + end, text, flags=re.S)
     readme.write_text(new, encoding="utf-8")
+
+
+TOP_PARTS = 6  # per stage, in the README
+
+
+def where_the_time_goes(result: dict) -> list[str]:
+    """README lines: each stage's slowest parts, as the library timed them."""
+    staged = [(name, s) for name, s in result["stages"].items() if s.get("parts")]
+    if not staged:
+        return []
+    lines = ["", f"Where the time goes at {result['councils']:,} councils: each stage's "
+             f"{TOP_PARTS} slowest parts, as the library times them (`rrii --verbose` prints "
+             "the same). The parts of a stage may overlap (a file and the sorting inside it); "
+             "shapes checked in several processes at once add up to more than the stage.", "",
+             "| stage | part | s | share of the stage | details |", "|---|---|---:|---:|---|"]
+    for name, stage in staged:
+        slowest = sorted(stage["parts"], key=lambda p: -p["seconds"])[:TOP_PARTS]
+        for part in slowest:
+            details = "; ".join(_detail(k, v) for k, v in part.items()
+                                if k not in ("part", "seconds"))
+            share = part["seconds"] / stage["seconds"] if stage["seconds"] else 0.0
+            lines.append(f"| {name} | {part['part']} | {part['seconds']:.2f} | {share:.0%} "
+                         f"| {details} |")
+    return lines
+
+
+def _detail(key: str, value) -> str:
+    if key.endswith("_s"):
+        return f"{key[:-2].replace('_', ' ')} {value:.2f} s"
+    return f"{key.replace('_', ' ')} {value:,}" if isinstance(value, int) else \
+        f"{key.replace('_', ' ')} {value}"
 
 
 def run_size(n: int, work: Path) -> None:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 import os
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ import pyoxigraph as ox
 
 from .errors import BuildMissingError, InputError
 from .layout import DEFAULT_BASE, GRAPH, NAMESPACES, ProjectLayout, check_base_uri
+from .timing import report, timed
 from .typology import derive_typology, typology_graph
 
 DATASET_TRIG = "rrii.trig"
@@ -35,6 +38,7 @@ MANIFEST = "manifest.json"
 
 XSD_ANYURI = "http://www.w3.org/2001/XMLSchema#anyURI"
 MERGE_DEFAULT_GRAPH = Path(__file__).parent / "sparql" / "merge-default-graph.ru"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,9 @@ class Dataset:
         if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
             raise ValueError("a dataset's quads are all in named graphs")
         self._size = len(store)
-        store.update(MERGE_DEFAULT_GRAPH.read_text(encoding="utf-8"))
+        with timed(log, "build", "merge into the default graph") as details:
+            store.update(MERGE_DEFAULT_GRAPH.read_text(encoding="utf-8"))
+            details["quads"] = self._size
         self._store = store
         self._quads: list[ox.Quad] | None = None
         self.graphs = dict(graphs or {})
@@ -100,9 +106,12 @@ class Dataset:
     def nquads(self) -> Iterator[bytes]:
         """The named graphs as N-Quads, one chunk per graph, sorted by graph, subject,
         predicate and object (as text): the same input gives the same bytes."""
+        clock = {"dump": 0.0, "sort": 0.0}
         for graph in self._named_graphs():
             tail = b" " + str(graph).encode() + b" .\n"
-            yield b"".join(line[:-2] + tail for line in self._sorted_lines(graph))
+            yield b"".join(line[:-2] + tail for line in self._sorted_lines(graph, clock))
+        report(log, "write", "N-Quads file: N-Triples from the store", clock["dump"])
+        report(log, "write", "N-Quads file: sorting the lines", clock["sort"])
 
     def triples(self, graphs: Iterable[str]) -> Iterator[ox.Triple]:
         """The triples of the named graphs ``graphs`` (IRIs or blank-node labels), in the order
@@ -116,12 +125,19 @@ class Dataset:
     def _named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         return sorted(self._store.named_graphs(), key=str)
 
-    def _sorted_lines(self, graph: ox.NamedNode | ox.BlankNode) -> list[bytes]:
+    def _sorted_lines(self, graph: ox.NamedNode | ox.BlankNode,
+                      clock: dict[str, float] | None = None) -> list[bytes]:
         """The graph's triples as N-Triples lines, sorted as bytes: the order of the terms'
         text, subject first (each N-Triples term ends in a character that sorts after the space
-        between terms, and UTF-8 keeps the order of code points)."""
+        between terms, and UTF-8 keeps the order of code points). ``clock`` adds up the seconds
+        spent dumping and sorting."""
+        start = time.perf_counter()
         lines = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
+        sorting = time.perf_counter()
         lines.sort()
+        if clock is not None:
+            clock["dump"] += sorting - start
+            clock["sort"] += time.perf_counter() - sorting
         return lines
 
     def add_derived(self, graph: str, info: dict[str, str]) -> None:
@@ -278,9 +294,12 @@ def _load_dataset(layout: ProjectLayout, data_dir: Path | None, base_uri: str,
         sources += data_files(data_dir if data_dir is not None else layout.data_dir)
     graphs: dict[str, dict[str, str]] = {}
     store = ox.Store()
+    parsing = adding = 0.0
     for source in sources:
         rel = _relative(source.path, layout.root)
+        start = time.perf_counter()
         quads = parse_file(source, layout.root, base_uri)
+        parsing += time.perf_counter() - start
         for name in {quad.graph_name.value for quad in quads}:
             info = graphs.setdefault(name, {"kind": source.kind, "source": rel})
             if info["source"] != rel and source.kind == "data":
@@ -289,7 +308,11 @@ def _load_dataset(layout: ProjectLayout, data_dir: Path | None, base_uri: str,
                     "lives in one file",
                     source.path,
                 )
+        start = time.perf_counter()
         store.extend(quads)  # one file at a time: no list of the whole dataset is kept
+        adding += time.perf_counter() - start
+    report(log, "build", "parsing the files", parsing, files=len(sources))
+    report(log, "build", "adding to the store", adding)
     dataset = Dataset(graphs=graphs, base_uri=base_uri, store=store)
     if derive and include_data:
         add_typology(dataset, layout)
@@ -301,8 +324,10 @@ def add_typology(dataset: Dataset, layout: ProjectLayout) -> None:
     derive, in its own graph, to the dataset (and its store)."""
     with no_gc():
         derive_typology(dataset.store(), layout.rules_dir, dataset.base_uri)
-        dataset.add_derived(typology_graph(dataset.base_uri),
-                            {"kind": "derived", "source": _relative(layout.rules_dir, layout.root)})
+        with timed(log, "typology", "counting the derived quads"):
+            dataset.add_derived(typology_graph(dataset.base_uri),
+                                {"kind": "derived",
+                                 "source": _relative(layout.rules_dir, layout.root)})
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -347,8 +372,9 @@ def write_build(dataset: Dataset, out_dir: Path) -> BuildResult:
     trig = out_dir / DATASET_TRIG
     nquads = out_dir / DATASET_NQUADS
     manifest = out_dir / MANIFEST
-    write_atomically(nquads, dataset.nquads())
-    with atomic_output(trig) as handle:
+    with timed(log, "write", "N-Quads file"):
+        write_atomically(nquads, dataset.nquads())
+    with timed(log, "write", "TriG file"), atomic_output(trig) as handle:
         handle.write(b"# generated by rrii build from ontology/ and data/: do not edit\n")
         ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), handle,
                      ox.RdfFormat.TRIG, prefixes=_prefixes(dataset.base_uri))

@@ -5,6 +5,7 @@ errors)."""
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 import time
@@ -35,6 +36,7 @@ from .queries import (
 from .report import build_report, write_report
 from .serve import SiteServer
 from .synth import synthesise
+from .timing import LOGGER
 from .typology import axis_order, classifications
 from .typology import to_json as typology_json
 from .typology import to_text as typology_text
@@ -58,8 +60,23 @@ def _fail(exc: Exception) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rrii")
-def main() -> None:
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print, on standard error, how long each part of a stage took "
+                   "(each typology rule, each shape validated, the dumps).")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
     """rrii-graph: the knowledge graph of local government international relations."""
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger, level = logging.getLogger(LOGGER), logging.getLogger(LOGGER).level
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+
+        def quiet() -> None:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        ctx.call_on_close(quiet)
 
 
 @main.command()

@@ -27,8 +27,10 @@ project's hundred-odd constraints took 20 s in all, more than these indexes and 
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import re
+import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,10 +44,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from .errors import ResourceError
+from .timing import report
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
 _LANG_STRING = str(RDF.langString)
+log = logging.getLogger(__name__)
 
 # Parameters that configure or describe a shape without being a constraint of their own.
 _NON_CONSTRAINTS = {SH.name, SH.message, SH.severity, SH.description, SH.order, SH.group,
@@ -256,6 +260,7 @@ class DataIndex:
         self._subclasses: dict | None = None
         self._instances: dict = {}
         self._left_out = self._only_in(leave_out)
+        self.seconds = 0.0  # spent building indexes
 
     def _only_in(self, graphs: list[str]) -> dict:
         """Predicate -> the (subject, object) pairs that no graph outside ``graphs`` states."""
@@ -274,6 +279,7 @@ class DataIndex:
     def _build(self, predicate: ox.NamedNode, backward: bool) -> dict:
         """Subject -> objects (or, ``backward``, object -> subjects) of ``predicate``. Each
         direction is built only when a check needs it: most paths are only followed forward."""
+        start = time.perf_counter()
         index: dict = defaultdict(list)
         skip = self._left_out.get(predicate, ())
         for quad in self.store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
@@ -284,6 +290,7 @@ class DataIndex:
                 index[obj].append(subject)
             else:
                 index[subject].append(obj)
+        self.seconds += time.perf_counter() - start
         return index
 
     def forward(self, predicate: ox.NamedNode) -> dict:
@@ -381,29 +388,46 @@ class Validator:
         more cores. If a process is stopped (most often by the kernel, short of memory), this
         raises :class:`ResourceError` instead of waiting for its answer."""
         shapes = [shape for shape in self.compiled.targeted if not shape.deactivated]
+        results: list[Result] = []
+        start = time.perf_counter()
         if workers < 2 or len(shapes) < 2 or \
                 "fork" not in multiprocessing.get_all_start_methods():
-            return [r for shape in shapes for r in self.validate_shape(shape)]
+            for shape in shapes:
+                found, timing = self.run_shape(shape)
+                _report(shape, timing)
+                results += found
+            report(log, "validate", "all shapes", time.perf_counter() - start, processes=1)
+            return results
         order = sorted(range(len(shapes)), key=lambda k: (-_size(shapes[k]), k))
-        results: list[Result] = []
         workers = min(workers, len(shapes))
         try:
             with ProcessPoolExecutor(workers,
                                      mp_context=multiprocessing.get_context("fork"),
                                      initializer=_adopt, initargs=(self, shapes)) as pool:
-                for found in pool.map(_validate_in_worker, order):
+                for k, (found, timing) in zip(order, pool.map(_validate_in_worker, order),
+                                              strict=True):
+                    _report(shapes[k], timing)
                     results += found
         except BrokenProcessPool as exc:
             raise ResourceError(
                 f"a validation process was stopped before it finished (by the kernel when the "
                 f"machine runs short of memory: each of the {workers} processes copies much of "
                 "the store); validate with fewer processes (--workers 1)") from exc
+        report(log, "validate", "all shapes", time.perf_counter() - start, processes=workers)
         return results
 
     def validate_shape(self, shape: Shape) -> list[Result]:
         """The results of one targeted shape on all its focus nodes."""
+        return self.run_shape(shape)[0]
+
+    def run_shape(self, shape: Shape) -> tuple[list[Result], tuple[float, float, int]]:
+        """The results of one targeted shape, and (seconds, of which building the indexes it
+        was the first to need, focus nodes)."""
+        start, indexing = time.perf_counter(), self.data.seconds
         focus_nodes = self.data.targets(shape)
-        return self._check_all(shape, focus_nodes) + self._sparql(shape, set(focus_nodes))
+        results = self._check_all(shape, focus_nodes) + self._sparql(shape, set(focus_nodes))
+        return results, (time.perf_counter() - start, self.data.seconds - indexing,
+                         len(focus_nodes))
 
     def _check_all(self, shape: Shape, focus_nodes: list) -> list[Result]:
         """The results of ``shape`` (and its property shapes) on every focus node, one shape at
@@ -557,9 +581,16 @@ def _adopt(validator: Validator, shapes: list[Shape]) -> None:
     _WORKER = (validator, shapes)
 
 
-def _validate_in_worker(k: int) -> list[Result]:
+def _validate_in_worker(k: int) -> tuple[list[Result], tuple[float, float, int]]:
     validator, shapes = _WORKER
-    return validator.validate_shape(shapes[k])
+    return validator.run_shape(shapes[k])
+
+
+def _report(shape: Shape, timing: tuple[float, float, int]) -> None:
+    seconds, indexing, focus_nodes = timing
+    name = str(shape.node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    report(log, "validate", f"shape {name}", seconds, focus_nodes=focus_nodes,
+           of_which_indexes_s=round(indexing, 3))
 
 
 def _number(term) -> Decimal | None:

@@ -18,6 +18,7 @@ from the curated source graphs.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,11 +27,13 @@ import pyoxigraph as ox
 from .errors import QueryError
 from .layout import DEFAULT_BASE, LANGUAGES, NAMESPACES, compact
 from .queries import NamedQuery, load_query, rebase_query, run_named
+from .timing import timed
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode(NAMESPACES["rdfs"] + "label")
 RDFS_COMMENT = ox.NamedNode(NAMESPACES["rdfs"] + "comment")
 PROV = NAMESPACES["prov"]
+log = logging.getLogger(__name__)
 
 
 def typology_graph(base_uri: str = DEFAULT_BASE) -> str:
@@ -83,17 +86,21 @@ def derive_typology(store: ox.Store, rules_dir: Path, base_uri: str = DEFAULT_BA
     graph = ox.NamedNode(typology_graph(base_uri))
     meta: set[ox.Triple] = set()
     for rule in load_rules(rules_dir):
-        try:
-            result = store.query(rebase_query(rule.query.text, base_uri))
-        except SyntaxError as exc:
-            raise QueryError(f"rule {rule.query.path} is malformed: {exc}") from exc
-        if not isinstance(result, ox.QueryTriples):
-            raise QueryError(f"rule {rule.query.path} is not a CONSTRUCT query")
-        produced = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-        for target in (ox.DefaultGraph(), graph):
-            # lenient: the store itself just wrote these triples, so parsing skips re-checking
-            # each IRI and literal (at 10,000 councils, about a third of the loading time)
-            store.load(produced, format=ox.RdfFormat.N_TRIPLES, to_graph=target, lenient=True)
+        with timed(log, "typology", f"rule {rule.name}: query") as details:
+            try:
+                result = store.query(rebase_query(rule.query.text, base_uri))
+            except SyntaxError as exc:
+                raise QueryError(f"rule {rule.query.path} is malformed: {exc}") from exc
+            if not isinstance(result, ox.QueryTriples):
+                raise QueryError(f"rule {rule.query.path} is not a CONSTRUCT query")
+            produced = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+            details["triples"] = produced.count(b"\n")  # repeats included
+        with timed(log, "typology", f"rule {rule.name}: add to the store"):
+            for target in (ox.DefaultGraph(), graph):
+                # lenient: the store itself just wrote these triples, so parsing skips
+                # re-checking each IRI and literal (at 10,000 councils, a third of the loading)
+                store.load(produced, format=ox.RdfFormat.N_TRIPLES, to_graph=target,
+                           lenient=True)
         iri = rule.iri(base_uri)
         meta.add(ox.Triple(iri, RDF_TYPE, ox.NamedNode(PROV + "Activity")))
         for lang in LANGUAGES:

@@ -25,6 +25,7 @@ from .errors import ConfigError
 from .layout import LANGUAGES, NAMESPACES
 from .queries import load_queries, run_select
 from .shacl import DataIndex, Validator, compile_shapes
+from .timing import timed
 
 SEVERITIES = ("Violation", "Warning", "Info")
 DATA_KINDS = ("ontology", "imports", "vocabulary", "data", "derived")
@@ -33,6 +34,7 @@ PARALLEL_FROM = 200_000  # quads from which the fast engine uses one process per
 # 10,000 councils: 1.1-1.25 GiB for 1.8 million quads; reading the store and the inherited
 # objects copies their pages). One process alone needs about 0.4 KiB a quad more.
 WORKER_BYTES_PER_QUAD = 720
+log = logging.getLogger(__name__)
 _LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
 
 
@@ -348,11 +350,13 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
         fallback = {str(node): why for node, why in compiled.unsupported.items()}
         if compiled.unsupported:
             subset = _shapes_subset(shapes_graph, compiled.unsupported)
-            results += _pyshacl(to_rdflib(iter_triples(dataset, DATA_KINDS)), subset)[1]
+            with timed(log, "validate", "shapes pySHACL checked"):
+                results += _pyshacl(to_rdflib(iter_triples(dataset, DATA_KINDS)), subset)[1]
         labels_of = lambda nodes: _store_labels(store, nodes)  # noqa: E731
         report = ValidationReport(results=results, engine="fast", fallback=fallback)
     if checks_dir is not None:
-        checks = run_checks(dataset.store(), checks_dir, dataset.base_uri)
+        with timed(log, "validate", "quality checks (SPARQL)"):
+            checks = run_checks(dataset.store(), checks_dir, dataset.base_uri)
         if report.graph is not None:
             _add_check_results(report.graph, checks)
         report.results += checks

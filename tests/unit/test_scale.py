@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import signal
 from collections import Counter
@@ -16,11 +17,14 @@ import pytest
 from click.testing import CliRunner
 
 from rrii_graph import validate
-from rrii_graph.build import Dataset, iter_triples, load_dataset
+from rrii_graph.build import Dataset, asset_files, iter_triples, load_dataset, write_build
 from rrii_graph.cli import main
 from rrii_graph.errors import ConfigError, ResourceError
+from rrii_graph.layout import DEFAULT_BASE
 from rrii_graph.shacl import DataIndex, Validator, compile_shapes
 from rrii_graph.synth import SEEDS, SYNTH, synthesise
+from rrii_graph.timing import collect
+from rrii_graph.typology import load_rules
 from rrii_graph.validate import (
     PARALLEL_FROM,
     WORKER_BYTES_PER_QUAD,
@@ -117,7 +121,7 @@ def test_a_stopped_validation_process_is_an_error_not_a_hang(synthetic):
     _, _, dataset = synthetic
     compiled = compile_shapes(to_rdflib(iter_triples(dataset, ("shapes",))))
     validator = Validator(compiled, DataIndex(dataset.store()))
-    parent, real = os.getpid(), validator.validate_shape
+    parent, real = os.getpid(), validator.run_shape
 
     def stop_in_worker(shape):
         if os.getpid() != parent:  # as the kernel stops a process when memory runs out
@@ -127,7 +131,7 @@ def test_a_stopped_validation_process_is_an_error_not_a_hang(synthetic):
     def hung(_signum, _frame):
         raise TimeoutError("validation waited for a stopped process")
 
-    validator.validate_shape = stop_in_worker
+    validator.run_shape = stop_in_worker
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(120)
     try:
@@ -191,3 +195,53 @@ def test_cli_synth_keeps_synthetic_data_out_of_data(tmp_path):
     assert made.exit_code == 0, made.output
     checked = CliRunner().invoke(main, ["validate", "--data", str(tmp_path / "s")])
     assert checked.exit_code == 1 and "violations" in checked.output.splitlines()[0]
+
+
+def test_each_stage_reports_where_its_time_goes(synthetic, layout, tmp_path):
+    folder, _, _ = synthetic
+    with collect() as built:
+        dataset = load_dataset(layout, folder)
+    parts = {t.part: t for t in built}
+    assert {"parsing the files", "adding to the store", "merge into the default graph",
+            "counting the derived quads"} <= set(parts)
+    assert parts["parsing the files"].details["files"] == len(
+        list(folder.glob("*.trig"))) + len(asset_files(layout))
+    for rule in load_rules(layout.rules_dir):  # each rule, and what it produced
+        assert parts[f"rule {rule.name}: query"].details["triples"] > 0
+        assert f"rule {rule.name}: add to the store" in parts
+    assert all(t.seconds >= 0 for t in built)
+
+    with collect() as written:
+        write_build(dataset, tmp_path / "b")
+    assert {t.stage for t in written} == {"write"} and {
+        "N-Quads file", "N-Quads file: sorting the lines", "TriG file"} <= {t.part for t in written}
+
+    basis = ox.NamedNode(DEFAULT_BASE + "def#basis")
+    statements = {q.object for q in dataset.store().quads_for_pattern(None, basis, None,
+                                                                      ox.DefaultGraph())}
+    shapes = {s.node for s in compile_shapes(to_rdflib(iter_triples(
+        dataset, ("shapes",)))).targeted if not s.deactivated}
+    for workers in (1, 2):  # the same parts whether the shapes share one process or two
+        with collect() as checked:
+            validate_dataset(dataset, None, "fast", workers=workers)
+        by_part = Counter(t.part for t in checked)
+        assert by_part == Counter({"all shapes": 1, **{
+            "shape " + str(s).rsplit("#", 1)[-1]: 1 for s in shapes}})
+        timed = {t.part: t for t in checked}
+        assert timed["all shapes"].details["processes"] == workers
+        assert timed["shape BasisStatementShape"].details["focus_nodes"] == len(statements)
+    assert logging.getLogger("rrii_graph").handlers == []
+
+
+def test_cli_verbose_prints_the_parts_and_leaves_logging_as_it_was(tmp_path):
+    made = CliRunner().invoke(main, ["synth", "--councils", "5", "--out", str(tmp_path / "s")])
+    assert made.exit_code == 0, made.output
+    result = CliRunner().invoke(main, ["-v", "build", "--data", str(tmp_path / "s"),
+                                       "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert "typology: rule dedicated-unit: query" in result.stderr
+    assert "rule dedicated-unit" not in result.stdout
+    quiet = CliRunner().invoke(main, ["build", "--data", str(tmp_path / "s"),
+                                      "--out", str(tmp_path / "b")])
+    assert quiet.exit_code == 0 and "typology:" not in quiet.stderr
+    assert logging.getLogger("rrii_graph").handlers == []
