@@ -416,13 +416,9 @@ class Validator:
         report(log, "validate", "all shapes", time.perf_counter() - start, processes=workers)
         return results
 
-    def validate_shape(self, shape: Shape) -> list[Result]:
-        """The results of one targeted shape on all its focus nodes."""
-        return self.run_shape(shape)[0]
-
     def run_shape(self, shape: Shape) -> tuple[list[Result], tuple[float, float, int]]:
-        """The results of one targeted shape, and (seconds, of which building the indexes it
-        was the first to need, focus nodes)."""
+        """The results of one targeted shape on all its focus nodes, and (seconds, of which
+        building the indexes it was the first to need, focus nodes)."""
         start, indexing = time.perf_counter(), self.data.seconds
         focus_nodes = self.data.targets(shape)
         results = self._check_all(shape, focus_nodes) + self._sparql(shape, set(focus_nodes))

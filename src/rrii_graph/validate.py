@@ -232,7 +232,9 @@ def run_checks(store: ox.Store, checks_dir: Path, base_uri: str) -> list[Validat
     for name, query in sorted(load_queries(checks_dir).items()):
         if not name.endswith("-violation"):
             continue
-        answer = run_select(store, query, base_uri=base_uri)
+        with timed(log, "validate", f"check {name}") as details:
+            answer = run_select(store, query, base_uri=base_uri)
+            details["rows"] = len(answer.rows)
         messages = {lang: query.message(lang) for lang in LANGUAGES}
         for row in answer.rows:
             focus = row.get("focus")

@@ -221,12 +221,14 @@ def test_each_stage_reports_where_its_time_goes(synthetic, layout, tmp_path):
                                                                       ox.DefaultGraph())}
     shapes = {s.node for s in compile_shapes(to_rdflib(iter_triples(
         dataset, ("shapes",)))).targeted if not s.deactivated}
+    checks = [p.stem for p in layout.checks_dir.glob("*-violation.rq")]
     for workers in (1, 2):  # the same parts whether the shapes share one process or two
         with collect() as checked:
-            validate_dataset(dataset, None, "fast", workers=workers)
+            validate_dataset(dataset, layout.checks_dir, "fast", workers=workers)
         by_part = Counter(t.part for t in checked)
-        assert by_part == Counter({"all shapes": 1, **{
-            "shape " + str(s).rsplit("#", 1)[-1]: 1 for s in shapes}})
+        assert checks and by_part == Counter({"all shapes": 1, "quality checks (SPARQL)": 1, **{
+            "shape " + str(s).rsplit("#", 1)[-1]: 1 for s in shapes}, **{
+            f"check {name}": 1 for name in checks}})
         timed = {t.part: t for t in checked}
         assert timed["all shapes"].details["processes"] == workers
         assert timed["shape BasisStatementShape"].details["focus_nodes"] == len(statements)
