@@ -32,7 +32,8 @@ import multiprocessing
 import re
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -380,23 +381,34 @@ class Validator:
         self._conforms: dict = {}
         self._sparql_cache: dict = {}
 
-    def validate(self, workers: int = 1) -> list[Result]:
+    def validate(self, workers: int = 1, meanwhile: Callable[[], None] | None = None
+                 ) -> list[Result]:
         """Every result of the targeted shapes. With ``workers`` > 1 (and where processes can
         be forked), the shapes are shared among that many forked processes, each reading the
         store as it was at the fork and building the indexes it needs; shapes with the most
         constraints go first. Python checks one shape at a time, so this is the way to use
         more cores. If a process is stopped (most often by the kernel, short of memory), this
-        raises :class:`ResourceError` instead of waiting for its answer."""
+        raises :class:`ResourceError` instead of waiting for its answer.
+
+        ``meanwhile``, other work on the store (the quality checks), runs while the shapes are
+        checked: in this process while the forked ones work (only once they are all started:
+        forking beside a running thread can leave a child deadlocked), or else on a thread
+        (the store runs SPARQL without holding Python's lock). Its error is raised here."""
         shapes = [shape for shape in self.compiled.targeted if not shape.deactivated]
         results: list[Result] = []
         start = time.perf_counter()
         if workers < 2 or len(shapes) < 2 or \
                 "fork" not in multiprocessing.get_all_start_methods():
-            for shape in shapes:
-                found, timing = self.run_shape(shape)
-                _report(shape, timing)
-                results += found
-            report(log, "validate", "all shapes", time.perf_counter() - start, processes=1)
+            with ThreadPoolExecutor(1) as side:
+                beside = side.submit(meanwhile) if meanwhile is not None else None
+                for shape in shapes:
+                    found, timing = self.run_shape(shape)
+                    _report(shape, timing)
+                    results += found
+                report(log, "validate", "all shapes", time.perf_counter() - start,
+                       processes=1)
+                if beside is not None:
+                    beside.result()
             return results
         order = sorted(range(len(shapes)), key=lambda k: (-_size(shapes[k]), k))
         workers = min(workers, len(shapes))
@@ -404,8 +416,10 @@ class Validator:
             with ProcessPoolExecutor(workers,
                                      mp_context=multiprocessing.get_context("fork"),
                                      initializer=_adopt, initargs=(self, shapes)) as pool:
-                for k, (found, timing) in zip(order, pool.map(_validate_in_worker, order),
-                                              strict=True):
+                answers = pool.map(_validate_in_worker, order)  # every process forks here
+                if meanwhile is not None:
+                    meanwhile()
+                for k, (found, timing) in zip(order, answers, strict=True):
                     _report(shapes[k], timing)
                     results += found
         except BrokenProcessPool as exc:

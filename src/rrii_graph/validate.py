@@ -323,10 +323,11 @@ def _available_memory() -> int | None:
 def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
                      engine: str = "fast", workers: int | None = None) -> ValidationReport:
     """Validate the dataset's data, ontology and vocabulary graphs against its shapes graphs,
-    then run the quality checks on the whole dataset. ``engine`` is ``fast`` (the scalable
-    engine of :mod:`rrii_graph.shacl`, which hands any shape it cannot check to pySHACL) or
-    ``pyshacl`` (the reference). ``workers``: how many processes the fast engine shares the
-    shapes among (by default :func:`default_workers`)."""
+    and run the quality checks on the whole dataset (the fast engine runs them while it checks
+    the shapes, see :meth:`rrii_graph.shacl.Validator.validate`). ``engine`` is ``fast`` (the
+    scalable engine of :mod:`rrii_graph.shacl`, which hands any shape it cannot check to
+    pySHACL) or ``pyshacl`` (the reference). ``workers``: how many processes the fast engine
+    shares the shapes among (by default :func:`default_workers`)."""
     if engine not in ("fast", "pyshacl"):
         raise ConfigError(f"unknown validation engine {engine!r}; use fast or pyshacl")
     if workers is None:
@@ -334,6 +335,13 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
     elif workers < 1:
         raise ConfigError(f"workers must be 1 or more, not {workers}")
     shapes_graph = to_rdflib(iter_triples(dataset, ("shapes",)))
+    checks: list[ValidationResult] = []
+
+    def quality_checks() -> None:
+        with timed(log, "validate", "quality checks (SPARQL)"):
+            checks.extend(run_checks(dataset.store(), checks_dir, dataset.base_uri))
+    # the fast engine runs the checks while it checks the shapes
+    checking = quality_checks if checks_dir is not None else None
     if engine == "pyshacl":
         data_graph = to_rdflib(iter_triples(dataset, DATA_KINDS))
         report_graph, results = _pyshacl(data_graph, shapes_graph)
@@ -345,7 +353,8 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
             compiled = compile_shapes(shapes_graph)
             not_data = [g for g, info in dataset.graphs.items() if info["kind"] not in DATA_KINDS]
             data = DataIndex(store, leave_out=not_data)
-            found = Validator(compiled, data).validate(workers)
+            found = Validator(compiled, data).validate(workers, meanwhile=checking)
+            checking = None  # done, beside the shapes
             del data  # its millions of term objects go now, not in a later collection
             messages: dict = {}
             results = [_from_fast(r, shapes_graph, messages) for r in found]
@@ -356,9 +365,9 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
                 results += _pyshacl(to_rdflib(iter_triples(dataset, DATA_KINDS)), subset)[1]
         labels_of = lambda nodes: _store_labels(store, nodes)  # noqa: E731
         report = ValidationReport(results=results, engine="fast", fallback=fallback)
+    if checking is not None:
+        checking()
     if checks_dir is not None:
-        with timed(log, "validate", "quality checks (SPARQL)"):
-            checks = run_checks(dataset.store(), checks_dir, dataset.base_uri)
         if report.graph is not None:
             _add_check_results(report.graph, checks)
         report.results += checks

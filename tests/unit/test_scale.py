@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from rrii_graph import validate
 from rrii_graph.build import Dataset, asset_files, iter_triples, load_dataset, write_build
 from rrii_graph.cli import main
-from rrii_graph.errors import ConfigError, ResourceError
+from rrii_graph.errors import ConfigError, QueryError, ResourceError
 from rrii_graph.layout import DEFAULT_BASE
 from rrii_graph.shacl import DataIndex, Validator, compile_shapes
 from rrii_graph.synth import SEEDS, SYNTH, synthesise
@@ -247,3 +247,28 @@ def test_cli_verbose_prints_the_parts_and_leaves_logging_as_it_was(tmp_path):
                                       "--out", str(tmp_path / "b")])
     assert quiet.exit_code == 0 and "typology:" not in quiet.stderr
     assert logging.getLogger("rrii_graph").handlers == []
+
+
+def test_quality_checks_beside_the_shapes_give_the_same_report(layout, tmp_path):
+    """The checks run on a thread beside the shapes (one process) or in this process while
+    the forked ones check the shapes: the same results either way, and a broken check still
+    stops validation with its name."""
+    fired = 0
+    for k, fixture in enumerate(INVALID):
+        (tmp_path / str(k)).mkdir()
+        dataset = load_dataset(layout, fixture_folder(tmp_path / str(k), BASE, fixture))
+        alone = validate_dataset(dataset, layout.checks_dir, "fast", workers=1)
+        if not any(r.component == "check" for r in alone.results):
+            continue
+        shared = validate_dataset(dataset, layout.checks_dir, "fast", workers=2)
+        assert Counter(map(_key, shared.results)) == Counter(map(_key, alone.results))
+        fired += 1
+    assert fired >= 2
+    broken = tmp_path / "checks"
+    broken.mkdir()
+    (broken / "broken-violation.rq").write_text(
+        (layout.checks_dir / "twinning-shortcut-violation.rq").read_text().replace(
+            "SELECT DISTINCT", "SELECT DISTINCT DISTINCT"))
+    for workers in (1, 2):
+        with pytest.raises(QueryError, match="broken-violation"):
+            validate_dataset(dataset, broken, "fast", workers=workers)
