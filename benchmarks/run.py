@@ -24,7 +24,8 @@ A baseline that does not finish within ``RRII_BENCH_LIMIT`` seconds (default 120
 the table in ``benchmarks/README.md``; with two sizes or more, each stage's growth exponent (the
 slope of log time against log N) is printed. Each stage also keeps where its time went (its
 parts, as :mod:`rrii_graph.timing` reports them: each rule, each shape, the dumps), and the
-README shows the slowest parts at 10,000 councils and more.
+README shows the slowest parts at 10,000 councils and more. ``python -m benchmarks.run
+--readme`` writes the README's table again from the results on record, without measuring.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from rrii_graph.publish import publish_site
 from rrii_graph.publish.dumps import dump_files
 from rrii_graph.queries import bind_params, declared_params, load_queries, run_named
 from rrii_graph.synth import SYNTH, synthesise
-from rrii_graph.timing import collect
+from rrii_graph.timing import collect, describe
 from rrii_graph.typology import load_rules
 from rrii_graph.validate import validate_dataset
 
@@ -330,25 +331,18 @@ def where_the_time_goes(result: dict) -> list[str]:
         return []
     lines = ["", f"Where the time goes at {result['councils']:,} councils: each stage's "
              f"{TOP_PARTS} slowest parts, as the library times them (`rrii --verbose` prints "
-             "the same). The parts of a stage may overlap (a file and the sorting inside it); "
-             "shapes checked in several processes at once add up to more than the stage.", "",
+             "the same). The parts of a stage may overlap (a file and the sorting inside it; "
+             "the quality checks run beside the shapes), and shapes checked in several "
+             "processes at once add up to more than the stage.", "",
              "| stage | part | s | share of the stage | details |", "|---|---|---:|---:|---|"]
     for name, stage in staged:
         slowest = sorted(stage["parts"], key=lambda p: -p["seconds"])[:TOP_PARTS]
         for part in slowest:
-            details = "; ".join(_detail(k, v) for k, v in part.items()
-                                if k not in ("part", "seconds"))
+            details = describe({k: v for k, v in part.items() if k not in ("part", "seconds")})
             share = part["seconds"] / stage["seconds"] if stage["seconds"] else 0.0
             lines.append(f"| {name} | {part['part']} | {part['seconds']:.2f} | {share:.0%} "
                          f"| {details} |")
     return lines
-
-
-def _detail(key: str, value) -> str:
-    if key.endswith("_s"):
-        return f"{key[:-2].replace('_', ' ')} {value:.2f} s"
-    return f"{key.replace('_', ' ')} {value:,}" if isinstance(value, int) else \
-        f"{key.replace('_', ' ')} {value}"
 
 
 def run_size(n: int, work: Path) -> None:
@@ -370,7 +364,7 @@ def main() -> None:
     results of the others, and the README says which size did not finish."""
     where = machine()
     print(f"machine: {where}; sizes {SIZES}; baseline limit {LIMIT:.0f} s", flush=True)
-    results, unfinished = [], {}
+    unfinished: dict[int, str] = {}
     (HERE / "results").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rrii-bench-") as tmp:
         for n in SIZES:
@@ -383,12 +377,15 @@ def main() -> None:
                 unfinished[n] = ("stopped by signal 9 (as the kernel stops a process when memory "
                                  "runs out)" if code == -9 else f"exit status {code}")
                 print(f"  N = {n:,} did not finish: {unfinished[n]}", flush=True)
-                continue
-            results.append(json.loads(out.read_text(encoding="utf-8")))
-    # sizes not run this time are shown as last measured (their files say when)
-    for path in sorted((HERE / "results").glob("N*.json")):
-        if int(path.stem[1:]) not in SIZES and int(path.stem[1:]) not in unfinished:
-            results.append(json.loads(path.read_text(encoding="utf-8")))
+    refresh_readme(where, unfinished)
+
+
+def refresh_readme(where: str, unfinished: dict[int, str]) -> None:
+    """The README's table from every size on record: those not run this time as last measured
+    (their files say when). A size that did not finish has no file: its old one was removed
+    before it ran."""
+    results = [json.loads(path.read_text(encoding="utf-8"))
+               for path in sorted((HERE / "results").glob("N*.json"))]
     results.sort(key=lambda r: r["councils"])
     slopes = exponents(results) if len(results) > 1 else {}
     if slopes:
@@ -400,5 +397,7 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--size":
         run_size(int(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1:] == ["--readme"]:  # the README again from the results on record
+        refresh_readme(machine(), {})
     else:
         main()

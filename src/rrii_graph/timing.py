@@ -37,8 +37,8 @@ def report(logger: logging.Logger, stage: str, part: str, seconds: float, **deta
     """Log one part's time (at DEBUG level, so it costs nothing unless someone listens)."""
     if not logger.isEnabledFor(logging.DEBUG):
         return
-    shown = "".join(f", {_detail(k, v)}" for k, v in details.items())
-    logger.debug("%s: %s %.3f s%s", stage, part, seconds, shown,
+    shown = describe(details)
+    logger.debug("%s: %s %.3f s%s", stage, part, seconds, f"; {shown}" if shown else "",
                  extra={"timing": Timing(stage, part, seconds, details)})
 
 
@@ -51,8 +51,13 @@ def timed(logger: logging.Logger, stage: str, part: str) -> Iterator[dict]:
     report(logger, stage, part, time.perf_counter() - start, **details)
 
 
+def describe(details: dict) -> str:
+    """A part's details in words: ``focus_nodes=12, of_which_indexes_s=0.5`` as "focus nodes
+    12; of which indexes 0.500 s" (a key ending in ``_s`` holds seconds)."""
+    return "; ".join(_detail(k, v) for k, v in details.items())
+
+
 def _detail(key: str, value) -> str:
-    """``focus_nodes=12`` as "focus nodes 12"; a key ending in ``_s`` holds seconds."""
     if key.endswith("_s"):
         return f"{key[:-2].replace('_', ' ')} {value:.3f} s"
     return f"{key.replace('_', ' ')} {value:,}" if isinstance(value, int) else \
