@@ -340,11 +340,12 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
     def quality_checks() -> None:
         with timed(log, "validate", "quality checks (SPARQL)"):
             checks.extend(run_checks(dataset.store(), checks_dir, dataset.base_uri))
-    # the fast engine runs the checks while it checks the shapes
     checking = quality_checks if checks_dir is not None else None
     if engine == "pyshacl":
         data_graph = to_rdflib(iter_triples(dataset, DATA_KINDS))
         report_graph, results = _pyshacl(data_graph, shapes_graph)
+        if checking is not None:
+            checking()
         labels_of = lambda nodes: _labels(data_graph, nodes)  # noqa: E731
         report = ValidationReport(results=results, graph=report_graph, engine="pyshacl")
     else:
@@ -353,8 +354,8 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
             compiled = compile_shapes(shapes_graph)
             not_data = [g for g, info in dataset.graphs.items() if info["kind"] not in DATA_KINDS]
             data = DataIndex(store, leave_out=not_data)
+            # the checks run while the shapes are checked
             found = Validator(compiled, data).validate(workers, meanwhile=checking)
-            checking = None  # done, beside the shapes
             del data  # its millions of term objects go now, not in a later collection
             messages: dict = {}
             results = [_from_fast(r, shapes_graph, messages) for r in found]
@@ -365,8 +366,6 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
                 results += _pyshacl(to_rdflib(iter_triples(dataset, DATA_KINDS)), subset)[1]
         labels_of = lambda nodes: _store_labels(store, nodes)  # noqa: E731
         report = ValidationReport(results=results, engine="fast", fallback=fallback)
-    if checking is not None:
-        checking()
     if checks_dir is not None:
         if report.graph is not None:
             _add_check_results(report.graph, checks)
