@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -169,11 +170,59 @@ def asset_files(layout: ProjectLayout, base_uri: str = DEFAULT_BASE) -> list[Sou
     return files
 
 
+# RDF files that a data folder may not hold as they are: their triples have no source graph.
+# ``rrii import org`` lifts such a file into the project's profile, as TriG with source graphs.
+FOREIGN_RDF = {".ttl": "Turtle", ".nt": "N-Triples", ".nq": "N-Quads", ".rdf": "RDF/XML",
+               ".owl": "RDF/XML", ".xml": "RDF/XML", ".jsonld": "JSON-LD", ".n3": "N3"}
+
+
 def data_files(data_dir: Path) -> list[SourceFile]:
-    """Every TriG file below ``data_dir``, in a stable order."""
+    """Every TriG file below ``data_dir``, in a stable order.
+
+    Nothing is skipped without a word: an RDF file in another syntax, a folder or file that
+    cannot be read, or an entry named ``*.trig`` that is not a regular file raises
+    :class:`InputError` naming it, and so does a folder that holds no TriG file at all."""
     if not data_dir.is_dir():
         raise InputError("data folder not found; pass an existing folder with --data", data_dir)
-    return [SourceFile(p, "data") for p in sorted(data_dir.rglob("*.trig"))]
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        raise InputError(f"cannot read this folder ({exc.strerror}); fix its permissions or "
+                         "move it out of the data folder", exc.filename)
+
+    for folder, subfolders, names in os.walk(data_dir, onerror=unreadable, followlinks=False):
+        subfolders.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            suffix = path.suffix.lower()
+            if suffix == ".trig":
+                _check_data_file(path)
+                found.append(path)
+            elif suffix in FOREIGN_RDF:
+                raise InputError(
+                    f"this {FOREIGN_RDF[suffix]} file would be left out: a data folder holds "
+                    "TriG files whose facts sit in the named graph of their source. Lift it "
+                    "with 'rrii import org FILE --source URL' (it writes such a TriG file), or "
+                    "move it out of the data folder", path)
+    if not found:
+        raise InputError("no TriG data file (*.trig) in this folder, so there is nothing to "
+                         "build or validate; pass the folder that holds the data with --data",
+                         data_dir)
+    return [SourceFile(p, "data") for p in sorted(found)]
+
+
+def _check_data_file(path: Path) -> None:
+    """A data file must be a readable regular file (a FIFO would block the build forever)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        reason = "a link to nothing" if path.is_symlink() else exc.strerror
+        raise InputError(f"cannot read the file ({reason}); fix or remove it", path) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("not a regular file; a data file must be a TriG file", path)
+    if not os.access(path, os.R_OK):
+        raise InputError("cannot read the file (permission denied); fix its permissions",
+                         path)
 
 
 def rebase_term(term, base_uri: str):

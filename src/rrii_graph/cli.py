@@ -4,6 +4,7 @@ errors)."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import signal
@@ -18,6 +19,9 @@ from .build import build as run_build
 from .build import load_dataset, read_build, write_atomically
 from .diagram import update_model_doc
 from .errors import RriiError
+from .ingest.municipalities import import_municipalities
+from .ingest.org import import_org
+from .ingest.source import CONFIDENCES, SourceDocument
 from .layout import DEFAULT_BASE, LANGUAGES, STUDY_DAY_COUNCILS, ProjectLayout
 from .plots import PLOT_NAMES, named_plot
 from .publish import publish_site
@@ -407,6 +411,92 @@ def push(endpoint: str, auth: str | None, timeout: int, no_default: bool,
     click.echo(f"pushed {result.graphs} named graphs"
                + ("" if no_default else " and the merged default graph")
                + f" ({result.triples} triples) to {endpoint}")
+
+
+@main.group("import")
+def import_() -> None:
+    """Bring outside data in as source graphs: ORG/CPOV files, the council survey, the
+    official municipality lists, Wikidata."""
+
+
+def _source_options(func):
+    """The options that describe the source document of an import."""
+    options = [
+        click.option("--source", "source_url", required=True,
+                     help="Public address (URL) of the document the data comes from."),
+        click.option("--title", help="Title of the source document (default: the file name)."),
+        click.option("--title-lang", default="en", show_default=True,
+                     help="Language of the title."),
+        click.option("--publisher", help="IRI of the body that published the source."),
+        click.option("--issued", help="Date the source was issued (YYYY-MM-DD)."),
+        click.option("--seen", help="Date the source was read (YYYY-MM-DD; default today)."),
+        click.option("--confidence", type=click.Choice(CONFIDENCES), default="alta",
+                     show_default=True, help="How plainly the source states the data."),
+        click.option("--slug", help="Name of the source graph and file (default: from --source)."),
+        click.option("--out", "out_dir", type=click.Path(path_type=Path),
+                     help="Folder to write the TriG file to (default: data/imported/)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _source(source_url: str, title: str | None, title_lang: str, publisher: str | None,
+            issued: str | None, seen: str | None, confidence: str, slug: str | None,
+            default_title: str) -> SourceDocument:
+    return SourceDocument(url=source_url, title=title or default_title, title_lang=title_lang,
+                          publisher=publisher, issued=issued,
+                          seen=seen or datetime.date.today().isoformat(),
+                          confidence=confidence, slug=slug)
+
+
+@import_.command("org")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_source_options
+@click.option("--council", "councils", multiple=True, metavar="IRI",
+              help="An organisation of the files that is a council (repeatable).")
+@click.option("--body-type", default="ajuntament", show_default=True,
+              help="Body type (a body-type notation) of the --council organisations.")
+@click.option("--lang", help="Language of the names the files write without a language tag.")
+def import_org_command(files: tuple[Path, ...], source_url: str, title: str | None,
+                       title_lang: str, publisher: str | None, issued: str | None,
+                       seen: str | None, confidence: str, slug: str | None,
+                       out_dir: Path | None, councils: tuple[str, ...], body_type: str,
+                       lang: str | None) -> None:
+    """Lift W3C ORG, CPOV, OWL-Time, schema.org or FOAF FILES (Turtle, TriG, N-Triples,
+    RDF/XML, JSON-LD) into one source graph, and print what was understood."""
+    try:
+        layout = ProjectLayout.discover()
+        source = _source(source_url, title, title_lang, publisher, issued, seen, confidence,
+                         slug, files[0].name)
+        report = import_org(list(files), source, layout, out_dir, councils, body_type, lang)
+    except RriiError as exc:
+        _fail(exc)
+    click.echo(report.to_text(), nl=False)
+
+
+@import_.command("municipalities")
+@click.argument("file", type=click.Path(path_type=Path))
+@_source_options
+@click.option("--lang", default="ca", show_default=True,
+              help="Language of the list's names.")
+def import_municipalities_command(file: Path, source_url: str, title: str | None,
+                                  title_lang: str, publisher: str | None, issued: str | None,
+                                  seen: str | None, confidence: str, slug: str | None,
+                                  out_dir: Path | None, lang: str) -> None:
+    """Municipalities and their councils from an official list: INE's code dictionary
+    (.xlsx), Idescat's or the Generalitat's municipality lists (.csv, .txt)."""
+    try:
+        layout = ProjectLayout.discover()
+        source = _source(source_url, title, title_lang, publisher, issued, seen, confidence,
+                         slug, file.name)
+        result = import_municipalities(file, source, layout, out_dir, lang)
+    except RriiError as exc:
+        _fail(exc)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"imported {result.municipalities} municipalities ({result.matched} already in "
+               f"the data, matched by INE code) into <{result.graph}>\n  {result.out_file}")
 
 
 @main.command()

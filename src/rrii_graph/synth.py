@@ -42,7 +42,7 @@ ROLES = ("membre", "membre-ple", "vicepresidencia", "vicepresidencia-grup-trebal
 
 # Seeded defect -> (offset in the period, the shape or check that must report it, its focus)
 SEEDS = {
-    "council-without-catalan-label": (1, "CatalanPrefLabel", "council"),
+    "council-without-name": (1, "PrefLabelPresent", "council"),
     "unit-without-council": (2, "OrganizationalUnitShape", "unit"),
     "malformed-ine-code": (3, "LocationShape", "place"),
     "wrong-idescat-check-digit": (4, "IdescatCodeShape", "place"),
@@ -158,14 +158,15 @@ class _Council:
         # the council
         self.add(council, A, _ns("cv", "PublicOrganisation"))
         self.add(council, A, _ns("org", "FormalOrganization"))
-        if "council-without-catalan-label" in self.seeds:
-            self.expect("council-without-catalan-label", council)
+        if "council-without-name" in self.seeds:
+            self.expect("council-without-name", council)
         else:
             self.add(council, _ns("skos", "prefLabel"), _lit(f"Ajuntament sintètic {i}",
                                                              lang="ca"))
-        self.add(council, _ns("skos", "prefLabel"), _lit(f"Ayuntamiento sintético {i}",
-                                                         lang="es"))
-        self.add(council, _ns("skos", "prefLabel"), _lit(f"Synthetic council {i}", lang="en"))
+            self.add(council, _ns("skos", "prefLabel"), _lit(f"Ayuntamiento sintético {i}",
+                                                             lang="es"))
+            self.add(council, _ns("skos", "prefLabel"), _lit(f"Synthetic council {i}",
+                                                             lang="en"))
         self.add(council, _ns("org", "classification"), _n(VOCAB + "body-type/ajuntament"))
         self.add(council, _ns("dct", "spatial"), place)
         kind = rng.random()

@@ -102,6 +102,7 @@ def test_malformed_ontology_file_is_reported_and_previous_build_survives(layout,
     shutil.copytree(layout.root / "ontology", root / "ontology")
     shutil.copytree(layout.root / "queries", root / "queries")
     (root / "data").mkdir()
+    shutil.copy(BASE, root / "data" / BASE.name)  # a folder with no data is an error
     copy = ProjectLayout(root)
     _, first = build(copy)
     before = first.nquads.read_bytes()
