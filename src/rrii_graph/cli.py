@@ -22,6 +22,7 @@ from .errors import RriiError
 from .ingest.municipalities import import_municipalities
 from .ingest.org import import_org
 from .ingest.source import CONFIDENCES, SourceDocument
+from .ingest.wikidata import import_wikidata
 from .layout import DEFAULT_BASE, LANGUAGES, STUDY_DAY_COUNCILS, ProjectLayout
 from .plots import PLOT_NAMES, named_plot
 from .publish import publish_site
@@ -497,6 +498,36 @@ def import_municipalities_command(file: Path, source_url: str, title: str | None
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"imported {result.municipalities} municipalities ({result.matched} already in "
                f"the data, matched by INE code) into <{result.graph}>\n  {result.out_file}")
+
+
+@import_.command("wikidata")
+@click.option("--endpoint", required=True,
+              help="SPARQL endpoint holding Wikidata (e.g. https://query.wikidata.org/sparql).")
+@click.option("--council", "ine_codes", multiple=True, metavar="INE",
+              help="INE code of a council's municipality (repeatable; default: every council "
+                   "of the data folder with one).")
+@click.option("--confidence", type=click.Choice(CONFIDENCES), default="mitjana",
+              show_default=True)
+@click.option("--date", "query_date", help="Day of the query (YYYY-MM-DD; default today).")
+@click.option("--timeout", type=click.IntRange(1, 3600), default=60, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Folder to write wikidata.trig to (default: data/imported/).")
+def import_wikidata_command(endpoint: str, ine_codes: tuple[str, ...], confidence: str,
+                            query_date: str | None, timeout: int,
+                            out_dir: Path | None) -> None:
+    """Population, twinnings and memberships of the councils from Wikidata, matched by the
+    INE code of their municipality (P772)."""
+    try:
+        layout = ProjectLayout.discover()
+        result = import_wikidata(endpoint, layout,
+                                 query_date or datetime.date.today().isoformat(), ine_codes,
+                                 out_dir, confidence, timeout)
+    except RriiError as exc:
+        _fail(exc)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    counts = ", ".join(f"{n} {k}" for k, n in result.statements.items())
+    click.echo(f"imported {counts} for {len(result.graphs)} councils\n  {result.out_file}")
 
 
 @main.command()
