@@ -41,11 +41,17 @@ def _oxigraph() -> str:
 @pytest.fixture(scope="module")
 def server(shipped_dataset, tmp_path_factory):
     """A read-only Oxigraph server holding the curated dataset (named graphs and their merge)."""
-    binary = _oxigraph()
     folder = tmp_path_factory.mktemp("oxigraph")
     dump = folder / "rrii.nq"
     shipped_dataset.store().dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(dump)],
+    yield from oxigraph_endpoint(dump, folder)
+
+
+def oxigraph_endpoint(data: Path, folder: Path):
+    """Load ``data`` into a new Oxigraph store in ``folder``, serve it read-only on a free
+    loopback port, yield its query URL, and stop the server."""
+    binary = _oxigraph()
+    subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(data)],
                    check=True, capture_output=True, timeout=120)
     port = _free_port()
     process = subprocess.Popen(

@@ -4,9 +4,6 @@ with a small graph in Wikidata's statement shape."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
-import urllib.request
 
 import pyoxigraph as ox
 import pytest
@@ -19,35 +16,14 @@ from rrii_graph.ingest.wikidata import import_wikidata
 from rrii_graph.layout import ProjectLayout
 from rrii_graph.validate import validate_dataset
 from tests.conftest import BASE, DATA
-from tests.unit.test_endpoint import _free_port, _oxigraph
+from tests.unit.test_endpoint import _free_port, oxigraph_endpoint
 
 FIXTURE = DATA / "import" / "wikidata-fixture.ttl"
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    binary = _oxigraph()
-    folder = tmp_path_factory.mktemp("wikidata")
-    subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(FIXTURE)],
-                   check=True, capture_output=True, timeout=60)
-    port = _free_port()
-    process = subprocess.Popen([binary, "serve-read-only", "--location", str(folder / "db"),
-                                "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    yield from oxigraph_endpoint(FIXTURE, tmp_path_factory.mktemp("wikidata"))
 
 
 @pytest.fixture

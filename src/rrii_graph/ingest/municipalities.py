@@ -27,7 +27,15 @@ import pyoxigraph as ox
 from ..build import load_dataset
 from ..errors import InputError
 from ..layout import DEFAULT_BASE, ProjectLayout
-from .source import GENERATED, RDF_TYPE, SourceDocument, slugify, term, write_trig
+from .source import (
+    GENERATED,
+    RDF_TYPE,
+    SourceDocument,
+    places_by_ine,
+    slugify,
+    term,
+    write_trig,
+)
 
 # header spellings (normalised: lower case, no accents, letters and digits only) per field
 HEADERS = {
@@ -252,13 +260,7 @@ def _existing(layout: ProjectLayout) -> tuple[dict[str, tuple[ox.NamedNode, ox.N
         store = load_dataset(layout, layout.data_dir, derive=False).store()
     except InputError:
         return {}, set()
-    found: dict[str, tuple[ox.NamedNode, ox.NamedNode | None]] = {}
-    for quad in store.quads_for_pattern(None, term("rrii", "ineCode"), None, ox.DefaultGraph()):
-        place = quad.subject
-        council = next((q.subject for q in store.quads_for_pattern(
-            None, term("dct", "spatial"), place, ox.DefaultGraph())), None)
-        if isinstance(place, ox.NamedNode):
-            found.setdefault(quad.object.value, (place, council))
+    found = places_by_ine(store)
     described = {q.subject.value for q in store.quads_for_pattern(None, RDF_TYPE, None,
                                                                   ox.DefaultGraph())}
     return found, described

@@ -183,3 +183,16 @@ def write_trig(path: Path, quads: Iterable[ox.Quad], header: str,
             handle.write(b"# " + line.encode("utf-8") + b"\n")
         ox.serialize(ordered, handle, ox.RdfFormat.TRIG, prefixes=prefixes)
     return path
+
+
+def places_by_ine(store: ox.Store) -> dict[str, tuple[ox.NamedNode, ox.NamedNode | None]]:
+    """The store's places with an INE code (``rrii:ineCode``), each with the body whose
+    territory it is (``dct:spatial``), by code."""
+    found: dict[str, tuple[ox.NamedNode, ox.NamedNode | None]] = {}
+    for quad in store.quads_for_pattern(None, term("rrii", "ineCode"), None, ox.DefaultGraph()):
+        place = quad.subject
+        body = next((q.subject for q in store.quads_for_pattern(
+            None, term("dct", "spatial"), place, ox.DefaultGraph())), None)
+        if isinstance(place, ox.NamedNode):
+            found.setdefault(quad.object.value, (place, body))
+    return found

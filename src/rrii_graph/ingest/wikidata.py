@@ -22,7 +22,16 @@ from ..build import load_dataset
 from ..errors import InputError
 from ..layout import DEFAULT_BASE, ProjectLayout
 from ..queries import get_query, run_remote
-from .source import GENERATED, RDF_TYPE, SourceDocument, parse_date, slugify, term, write_trig
+from .source import (
+    GENERATED,
+    RDF_TYPE,
+    SourceDocument,
+    parse_date,
+    places_by_ine,
+    slugify,
+    term,
+    write_trig,
+)
 
 WIKIDATA_ITEM = re.compile(r"^https?://www\.wikidata\.org/entity/(Q\d+)$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -47,17 +56,12 @@ def _date(text: str | None) -> ox.Literal | None:
 
 
 def councils_by_ine(layout: ProjectLayout) -> dict[str, tuple[ox.NamedNode, ox.NamedNode, str]]:
-    """The data folder's municipalities with an INE code: (place, council, slug) by code."""
+    """The data folder's municipalities with an INE code and a council: (place, council, the
+    council's slug) by code."""
     store = load_dataset(layout, layout.data_dir, derive=False).store()
-    found = {}
-    for quad in store.quads_for_pattern(None, term("rrii", "ineCode"), None, ox.DefaultGraph()):
-        place = quad.subject
-        council = next((q.subject for q in store.quads_for_pattern(
-            None, term("dct", "spatial"), place, ox.DefaultGraph())), None)
-        if isinstance(place, ox.NamedNode) and isinstance(council, ox.NamedNode):
-            found.setdefault(quad.object.value, (place, council,
-                                                 council.value.rsplit("/", 1)[-1]))
-    return found
+    return {code: (place, council, council.value.rsplit("/", 1)[-1])
+            for code, (place, council) in places_by_ine(store).items()
+            if isinstance(council, ox.NamedNode)}
 
 
 def import_wikidata(endpoint: str, layout: ProjectLayout, date: str,
