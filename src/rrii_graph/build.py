@@ -293,15 +293,17 @@ def parse_file(source: SourceFile, root: Path, base_uri: str = DEFAULT_BASE) -> 
                         graph)
             )
     except SyntaxError as exc:
-        line, column = exc.lineno, exc.offset
-        reason = str(exc.msg if hasattr(exc, "msg") else exc).split(": ", 1)[-1]
-        raise InputError(
-            f"malformed {'TriG' if is_trig else 'Turtle'}: {reason}; fix the syntax there",
-            source.path, line, column,
-        ) from exc
+        raise syntax_error(exc, "TriG" if is_trig else "Turtle", source.path) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", source.path) from exc
     return quads
+
+
+def syntax_error(exc: SyntaxError, syntax: str, path: Path) -> InputError:
+    """The parser's error as an :class:`InputError` naming the file, line and column."""
+    reason = str(exc.msg if hasattr(exc, "msg") else exc).split(": ", 1)[-1]
+    return InputError(f"malformed {syntax}: {reason}; fix the syntax there", path,
+                      exc.lineno, exc.offset)
 
 
 @contextmanager

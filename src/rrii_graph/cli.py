@@ -416,8 +416,8 @@ def push(endpoint: str, auth: str | None, timeout: int, no_default: bool,
 
 @main.group("import")
 def import_() -> None:
-    """Bring outside data in as source graphs: ORG/CPOV files, the council survey, the
-    official municipality lists, Wikidata."""
+    """Bring outside data in as source graphs: ORG/CPOV files, the official municipality
+    lists, Wikidata."""
 
 
 def _source_options(func):
@@ -479,7 +479,7 @@ def import_org_command(files: tuple[Path, ...], source_url: str, title: str | No
 @import_.command("municipalities")
 @click.argument("file", type=click.Path(path_type=Path))
 @_source_options
-@click.option("--lang", default="ca", show_default=True,
+@click.option("--lang", type=click.Choice(("ca", "es")), default="ca", show_default=True,
               help="Language of the list's names.")
 def import_municipalities_command(file: Path, source_url: str, title: str | None,
                                   title_lang: str, publisher: str | None, issued: str | None,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, SPARQLWrapper
+from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from .errors import QueryError
 from .layout import DEFAULT_BASE
@@ -331,16 +331,11 @@ def run_remote(endpoint: str, query: NamedQuery,
                bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
                timeout: int = 30, base_uri: str = DEFAULT_BASE) -> ResultTable:
     """Run a SELECT query on a remote SPARQL 1.1 endpoint through SPARQLWrapper."""
-    client = SPARQLWrapper(endpoint)
-    client.setTimeout(timeout)
-    client.setReturnFormat(JSON)
-    client.setMethod("POST")
-    client.setQuery(with_values(rebase_query(query.text, base_uri), bindings or {}))
+    client = _client(endpoint, query, bindings, timeout, base_uri, JSON)
     try:
         answer = client.queryAndConvert()
     except Exception as exc:  # SPARQLWrapper raises urllib, socket and its own errors
-        raise QueryError(f"endpoint {endpoint} did not answer query {query.name!r}: {exc}; "
-                         "check the URL and that the server is running") from exc
+        raise _unanswered(endpoint, query, exc) from exc
     if not isinstance(answer, dict) or "head" not in answer or "results" not in answer:
         raise QueryError(f"endpoint {endpoint} answered something that is not SPARQL JSON "
                          "results; is the URL the query endpoint?")
@@ -352,6 +347,37 @@ def run_remote(endpoint: str, query: NamedQuery,
 
     rows = [{c: text(b.get(c)) for c in columns} for b in answer["results"].get("bindings", [])]
     return ResultTable(columns, rows)
+
+
+def run_remote_construct(endpoint: str, query: NamedQuery,
+                         bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+                         timeout: int = 30, base_uri: str = DEFAULT_BASE) -> list[ox.Triple]:
+    """Run a CONSTRUCT query on a remote SPARQL 1.1 endpoint; its answer as triples."""
+    client = _client(endpoint, query, bindings, timeout, base_uri, TURTLE)
+    try:
+        body = client.query().response.read()
+    except Exception as exc:  # SPARQLWrapper raises urllib, socket and its own errors
+        raise _unanswered(endpoint, query, exc) from exc
+    try:
+        return list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise QueryError(f"endpoint {endpoint} answered query {query.name!r} with something "
+                         f"that is not Turtle ({exc}); is the URL the query endpoint?") from exc
+
+
+def _client(endpoint: str, query: NamedQuery, bindings, timeout: int, base_uri: str,
+            fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(endpoint)
+    client.setTimeout(timeout)
+    client.setReturnFormat(fmt)
+    client.setMethod("POST")
+    client.setQuery(with_values(rebase_query(query.text, base_uri), bindings or {}))
+    return client
+
+
+def _unanswered(endpoint: str, query: NamedQuery, exc: Exception) -> QueryError:
+    return QueryError(f"endpoint {endpoint} did not answer query {query.name!r}: {exc}; "
+                      "check the URL and that the server is running")
 
 
 def run_named(store: ox.Store, query: NamedQuery, params: dict[str, str] | None = None,

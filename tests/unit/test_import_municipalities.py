@@ -149,3 +149,14 @@ def test_cli_import_municipalities_warns_and_writes_atomically(project, tmp_path
     assert result.exit_code == 0, result.output
     assert "imported 4 municipalities" in result.output and "leading zeros" in result.output
     assert ROOT != project.root
+
+
+def test_importing_a_list_again_gives_the_same_file_and_spares_hand_files(project, tmp_path):
+    path = ine_workbook(tmp_path / "d.xlsx", VERIFIED)
+    first = import_municipalities(path, SOURCE, project).out_file.read_bytes()
+    assert import_municipalities(path, SOURCE, project).out_file.read_bytes() == first
+    hand = SourceDocument(url=SOURCE.url, title="x", slug="terrassa-a-ma")
+    (project.data_dir / "imported" / "terrassa-a-ma.trig").write_text("# by hand\n",
+                                                                      encoding="utf-8")
+    with pytest.raises(InputError, match="not written by an import"):
+        import_municipalities(path, hand, project)

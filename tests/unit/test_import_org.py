@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from rrii_graph.build import load_dataset, write_build
 from rrii_graph.cli import main
 from rrii_graph.errors import InputError
-from rrii_graph.ingest.org import import_org, load_mappings
+from rrii_graph.ingest.mapping import load_mappings
+from rrii_graph.ingest.org import import_org
 from rrii_graph.ingest.source import SourceDocument
 from rrii_graph.queries import council_coverage, get_query, run_named
 from rrii_graph.typology import classifications
@@ -215,3 +216,22 @@ def test_imported_build_round_trips(layout, tmp_path):
     out, _ = imported(layout, tmp_path)
     result = write_build(load_dataset(layout, out), tmp_path / "build")
     assert result.quads > 0 and result.nquads.is_file()
+
+
+def test_untagged_names_take_the_language_given(layout, tmp_path):
+    plain = tmp_path / "untagged.ttl"
+    plain.write_text("@prefix org: <http://www.w3.org/ns/org#> .\n"
+                     "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                     "<http://example.org/x/aj> a org:FormalOrganization ;\n"
+                     "    rdfs:label \"Ajuntament X\" ; org:hasUnit <http://example.org/x/u> .\n"
+                     "<http://example.org/x/u> rdfs:label \"Servei Y\" .\n", encoding="utf-8")
+    source = SourceDocument(url="https://example.org/x", title="x", seen="2026-12-02")
+    for lang, expected in ((None, set()), ("ca", {"Ajuntament X", "Servei Y"})):
+        out = tmp_path / f"out-{lang}"
+        import_org([plain], source, layout, out, ("http://example.org/x/aj",), lang=lang)
+        store = ox.Store()
+        store.load(path=str(out / f"{source.key}.trig"), format=ox.RdfFormat.TRIG)
+        pref = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+        names = {q.object for q in store.quads_for_pattern(None, pref, None, None)}
+        assert {n.value for n in names} == expected
+        assert all(n.language == "ca" for n in names)

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build import load_dataset
 from ..errors import InputError
 from ..layout import DEFAULT_BASE, ProjectLayout
 from .source import (
     GENERATED,
     RDF_TYPE,
     SourceDocument,
+    data_folder,
+    data_graphs,
     places_by_ine,
     slugify,
     term,
@@ -147,11 +148,9 @@ def _code(value, width: int, what: str, padded: dict[str, int]) -> str | None:
     text = str(value).strip()
     if not text.isdigit() or len(text) > width:
         return None
-    if len(text) < width or isinstance(value, int):
-        if len(text) < width:
-            padded[what] = padded.get(what, 0) + 1
-        text = text.zfill(width)
-    return text
+    if len(text) < width:
+        padded[what] = padded.get(what, 0) + 1
+    return text.zfill(width)
 
 
 def parse_municipalities(path: Path) -> tuple[list[Municipality], list[str]]:
@@ -252,18 +251,24 @@ def council_name(name: str) -> str:
     return "Ajuntament de " + name
 
 
-def _existing(layout: ProjectLayout) -> tuple[dict[str, tuple[ox.NamedNode, ox.NamedNode | None]],
-                                              set[str]]:
+# How a council is named after its municipality, in the languages of the lists' names.
+COUNCIL_NAMES = {"ca": council_name, "es": lambda name: f"Ayuntamiento de {name}"}
+
+
+def _existing(layout: ProjectLayout, own: ox.NamedNode
+              ) -> tuple[dict[str, tuple[ox.NamedNode, ox.NamedNode | None]], set[str]]:
     """Places of the data folder by INE code, with the council that governs each; and every
-    IRI the data folder describes (so that a new IRI never lands on another resource)."""
-    try:
-        store = load_dataset(layout, layout.data_dir, derive=False).store()
-    except InputError:
+    IRI the data folder describes (so that a new IRI never lands on another resource). The
+    import's own graph ``own``, which it is about to write again, is left out: importing the
+    same list twice gives the same file."""
+    dataset = data_folder(layout)
+    if dataset is None:
         return {}, set()
-    found = places_by_ine(store)
-    described = {q.subject.value for q in store.quads_for_pattern(None, RDF_TYPE, None,
-                                                                  ox.DefaultGraph())}
-    return found, described
+    graphs = data_graphs(dataset, own)
+    store = dataset.store()
+    described = {q.subject.value for graph in graphs
+                 for q in store.quads_for_pattern(None, RDF_TYPE, None, graph)}
+    return places_by_ine(store, graphs), described
 
 
 def import_municipalities(path: Path, source: SourceDocument, layout: ProjectLayout,
@@ -271,10 +276,13 @@ def import_municipalities(path: Path, source: SourceDocument, layout: ProjectLay
                           base_uri: str = DEFAULT_BASE) -> MunicipalityImport:
     """Read one official list and write its municipalities and councils as one source graph
     (``out_dir/<slug>.trig``, default ``data/imported/``), atomically."""
+    if lang not in COUNCIL_NAMES:
+        raise InputError(f"names in {lang!r}: the council's name can be written in "
+                         f"{' or '.join(COUNCIL_NAMES)} only")
     municipalities, warnings = parse_municipalities(path)
     out = (out_dir or layout.data_dir / "imported") / f"{source.key}.trig"
-    existing, described = _existing(layout)
     graph = source.graph(base_uri)
+    existing, described = _existing(layout, graph)
     quads: list[ox.Quad] = list(source.quads(base_uri))
     matched = 0
 
@@ -302,11 +310,8 @@ def import_municipalities(path: Path, source: SourceDocument, layout: ProjectLay
             place = mint("place", slugify(m.name), m.ine5)
         if council is None:
             council = mint("body", "ajuntament-" + slugify(m.name), m.ine5)
-            titles = {"ca": m.full_name or council_name(m.name)} if lang == "ca" else \
-                {lang: m.full_name or f"Ayuntamiento de {m.name}"} if lang == "es" else \
-                ({lang: m.full_name} if m.full_name else {})
-            for language, title in titles.items():
-                add(council, name, ox.Literal(title, language=language))
+            title = m.full_name or COUNCIL_NAMES[lang](m.name)
+            add(council, name, ox.Literal(title, language=lang))
         add(place, RDF_TYPE, term("dct", "Location"))
         add(place, RDF_TYPE, ox.NamedNode("http://schema.org/City"))
         add(place, name_property, ox.Literal(m.name, language=lang))

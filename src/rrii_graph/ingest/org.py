@@ -15,79 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
-from rdflib.paths import Path as RdflibPath
-from rdflib.plugins.sparql import prepareQuery
 
-from ..errors import InputError, QueryError
+from ..errors import InputError
 from ..layout import DEFAULT_BASE, ProjectLayout, compact
-from ..queries import NamedQuery, load_query
-from .source import GENERATED, RDF_TYPE, SKOLEM, SourceDocument, read_rdf, write_trig
+from .mapping import Mapping, lift, load_mappings
+from .source import GENERATED, RDF_TYPE, SourceDocument, read_rdf, write_trig
 
 BODY_TYPE = DEFAULT_BASE + "vocab/body-type/"
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """One mapping file: a CONSTRUCT query and the IRIs its WHERE clause reads."""
-
-    query: NamedQuery
-    reads: frozenset[str]
-
-    @property
-    def name(self) -> str:
-        return self.query.header.get("mapping", self.query.name)
-
-    @property
-    def params(self) -> list[str]:
-        text = self.query.header.get("params", "")
-        return [part.split("(")[0].strip() for part in text.split(",") if part.strip()]
-
-
-def load_mappings(folder: Path) -> list[Mapping]:
-    """The ``*.rq`` files of ``folder`` in name order, each a CONSTRUCT with a ``# mapping:``
-    name; what each reads comes from its parsed query, not from a hand-kept list."""
-    if not folder.is_dir():
-        raise QueryError(f"mapping folder {folder} not found")
-    mappings = []
-    for path in sorted(folder.glob("*.rq")):
-        query = load_query(path)
-        if "mapping" not in query.header:
-            raise QueryError(f"mapping {path} needs a '# mapping: NAME' header line")
-        try:
-            parsed = prepareQuery(query.text)
-        except Exception as exc:  # pyparsing raises its own exception types
-            raise QueryError(f"mapping {path} is malformed: {exc}") from exc
-        if parsed.algebra.name != "ConstructQuery":
-            raise QueryError(f"mapping {path} is not a CONSTRUCT query")
-        mappings.append(Mapping(query, frozenset(_iris_read(parsed.algebra.p))))
-    return mappings
-
-
-def _iris_read(node) -> set[str]:
-    """Every IRI in the query's pattern: the predicates and objects of its triple patterns and
-    paths, and the values of its VALUES blocks (the CONSTRUCT template is not visited)."""
-    found: set[str] = set()
-    seen: set[int] = set()
-
-    def walk(item) -> None:
-        if id(item) in seen:
-            return
-        seen.add(id(item))
-        if isinstance(item, URIRef):
-            found.add(str(item))
-        elif isinstance(item, RdflibPath):
-            for value in vars(item).values():
-                walk(value)
-        elif isinstance(item, dict):
-            for value in item.values():
-                walk(value)
-        elif isinstance(item, list | tuple | set | frozenset):
-            for value in item:
-                walk(value)
-
-    walk(node)
-    return found
 
 
 @dataclass(frozen=True)
@@ -140,47 +74,6 @@ class ProfileReport:
         return "\n".join(lines) + "\n"
 
 
-def _skolem(term):
-    return ox.NamedNode(SKOLEM + term.value) if isinstance(term, ox.BlankNode) else term
-
-
-def _unskolem(term):
-    if isinstance(term, ox.NamedNode) and term.value.startswith(SKOLEM):
-        return ox.BlankNode(term.value[len(SKOLEM):])
-    return term
-
-
-def lift(triples: list[ox.Triple], mappings: list[Mapping],
-         bindings: dict[str, list[dict[str, ox.NamedNode | ox.Literal]]]) -> set[ox.Triple]:
-    """Run the mappings on the triples and return what they derive that the input does not
-    state. ``bindings`` gives, for a mapping with parameters, one set of values per run; a
-    mapping whose parameters are all optional runs once without them."""
-    store = ox.Store()
-    store.extend(ox.Quad(_skolem(t.subject), t.predicate, _skolem(t.object), ox.DefaultGraph())
-                 for t in triples)
-    stated = {ox.Triple(_skolem(t.subject), t.predicate, _skolem(t.object)) for t in triples}
-    derived: set[ox.Triple] = set()
-    for mapping in mappings:
-        runs = bindings.get(mapping.name)
-        if runs is None:
-            required = [p for p in mapping.params
-                        if "optional" not in mapping.query.header.get("params", "")]
-            if required:
-                continue  # nothing to bind: the mapping does not apply
-            runs = [{}]
-        for values in runs:
-            try:
-                answer = store.query(mapping.query.text, substitutions={
-                    ox.Variable(k): v for k, v in values.items()} or None)
-            except SyntaxError as exc:
-                raise QueryError(f"mapping {mapping.query.path} is malformed: {exc}") from exc
-            new = [t for t in answer if t not in stated and t not in derived]
-            derived.update(new)
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                         for t in new)
-    return {ox.Triple(_unskolem(t.subject), t.predicate, _unskolem(t.object)) for t in derived}
-
-
 def profile(triples: list[ox.Triple], mappings: list[Mapping]) -> list[TermUse]:
     """Each class (object of ``rdf:type``) and property of the input, with its triple count
     and the mappings that read it, sorted by IRI."""
@@ -227,10 +120,9 @@ def import_org(files: list[Path], source: SourceDocument, layout: ProjectLayout,
                                for c in councils]
     if lang:
         bindings["names"] = [{"lang": ox.Literal(lang)}]
-    derived = lift(triples, mappings, bindings)
+    derived = set().union(*lift(triples, mappings, bindings).values())
     graph = source.graph()
     out = (out_dir or layout.data_dir / "imported") / f"{source.key}.trig"
-    _refuse_curated(out, layout)
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in (*triples, *derived)]
     quads += source.quads()
     header = (f"{GENERATED} org, do not edit (import again instead)\n"
@@ -242,13 +134,3 @@ def import_org(files: list[Path], source: SourceDocument, layout: ProjectLayout,
 
 def _file_blank(term, index: int):
     return ox.BlankNode(f"f{index}{term.value}") if isinstance(term, ox.BlankNode) else term
-
-
-def _refuse_curated(out: Path, layout: ProjectLayout) -> None:
-    """An import never overwrites a hand-curated file: it writes only into its own folder."""
-    if out.exists():
-        first = out.read_bytes()[:200]
-        if GENERATED.encode() not in first:
-            raise InputError("this file exists and was not written by an import; choose "
-                             "another --out folder or --slug", out)
-

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..build import atomic_output
+from ..build import Dataset, atomic_output, load_dataset, syntax_error
 from ..errors import InputError
-from ..layout import DEFAULT_BASE, NAMESPACES
+from ..layout import DEFAULT_BASE, NAMESPACES, ProjectLayout
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = NAMESPACES["xsd"]
@@ -140,9 +140,7 @@ def read_rdf(path: Path) -> list[ox.Triple]:
                 triples.append(ox.Triple(relabel(quad.subject), quad.predicate,
                                          relabel(quad.object)))
     except SyntaxError as exc:
-        reason = str(exc.msg if hasattr(exc, "msg") else exc).split(": ", 1)[-1]
-        raise InputError(f"malformed {fmt.name}: {reason}; fix the syntax there", path,
-                         exc.lineno, exc.offset) from exc
+        raise syntax_error(exc, fmt.name, path) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path) from exc
     return triples
@@ -172,10 +170,14 @@ def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 
 def write_trig(path: Path, quads: Iterable[ox.Quad], header: str,
                base_uri: str = DEFAULT_BASE) -> Path:
-    """Write the quads as one TriG file, atomically (nothing is written on failure)."""
+    """Write the quads as one TriG file, atomically (nothing is written on failure). A file
+    that an import did not write (its first line says so) is never replaced."""
     ordered = sorted_quads(quads)
     if not ordered:
         raise InputError("nothing to write: the input gave no statement", path)
+    if path.exists() and GENERATED.encode() not in path.read_bytes()[:200]:
+        raise InputError("this file exists and was not written by an import; choose "
+                         "another --out folder or --slug", path)
     prefixes = {"rrii": base_uri + "def#", **NAMESPACES, "g": base_uri + "graph/",
                 "src": base_uri + "id/source/"}
     with atomic_output(path) as handle:
@@ -185,14 +187,34 @@ def write_trig(path: Path, quads: Iterable[ox.Quad], header: str,
     return path
 
 
-def places_by_ine(store: ox.Store) -> dict[str, tuple[ox.NamedNode, ox.NamedNode | None]]:
-    """The store's places with an INE code (``rrii:ineCode``), each with the body whose
-    territory it is (``dct:spatial``), by code."""
+def places_by_ine(store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode]
+                  ) -> dict[str, tuple[ox.NamedNode, ox.NamedNode | None]]:
+    """The places with an INE code (``rrii:ineCode``) that ``graphs`` state, each with the
+    body whose territory it is (``dct:spatial``), by code."""
     found: dict[str, tuple[ox.NamedNode, ox.NamedNode | None]] = {}
-    for quad in store.quads_for_pattern(None, term("rrii", "ineCode"), None, ox.DefaultGraph()):
-        place = quad.subject
-        body = next((q.subject for q in store.quads_for_pattern(
-            None, term("dct", "spatial"), place, ox.DefaultGraph())), None)
-        if isinstance(place, ox.NamedNode):
-            found.setdefault(quad.object.value, (place, body))
+    graphs = list(graphs)
+    for graph in graphs:
+        for quad in store.quads_for_pattern(None, term("rrii", "ineCode"), None, graph):
+            if isinstance(quad.subject, ox.NamedNode):
+                found.setdefault(quad.object.value, (quad.subject, None))
+    for code, (place, _) in list(found.items()):
+        bodies = sorted({q.subject.value for graph in graphs for q in store.quads_for_pattern(
+            None, term("dct", "spatial"), place, graph)})
+        found[code] = (place, ox.NamedNode(bodies[0]) if bodies else None)
     return found
+
+
+def data_graphs(dataset: Dataset, leave_out: ox.NamedNode | None = None) -> list[ox.NamedNode]:
+    """The data graphs of a dataset, but ``leave_out`` (an import's own graph, which the import
+    is about to write again)."""
+    return [ox.NamedNode(g) for g in dataset.graphs_of_kind("data")
+            if leave_out is None or g != leave_out.value]
+
+
+def data_folder(layout: ProjectLayout) -> Dataset | None:
+    """The data folder as a dataset (without the derived typology), for an import to match
+    what is already known; ``None`` when the folder holds no data file yet. Any other problem
+    with the folder is raised, never taken for "nothing known"."""
+    if not layout.data_dir.is_dir() or next(layout.data_dir.rglob("*.trig"), None) is None:
+        return None
+    return load_dataset(layout, layout.data_dir, derive=False)
