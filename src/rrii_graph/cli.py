@@ -22,6 +22,8 @@ from .errors import RriiError
 from .ingest.municipalities import import_municipalities
 from .ingest.org import import_org
 from .ingest.source import CONFIDENCES, SourceDocument
+from .ingest.survey import OTHER as OTHER_SHEET
+from .ingest.survey import export_survey, import_survey
 from .ingest.wikidata import import_wikidata
 from .layout import DEFAULT_BASE, LANGUAGES, STUDY_DAY_COUNCILS, ProjectLayout
 from .plots import PLOT_NAMES, named_plot
@@ -416,8 +418,8 @@ def push(endpoint: str, auth: str | None, timeout: int, no_default: bool,
 
 @main.group("import")
 def import_() -> None:
-    """Bring outside data in as source graphs: ORG/CPOV files, the official municipality
-    lists, Wikidata."""
+    """Bring outside data in as source graphs: ORG/CPOV files, the council survey, the
+    official municipality lists, Wikidata."""
 
 
 def _source_options(func):
@@ -528,6 +530,50 @@ def import_wikidata_command(endpoint: str, ine_codes: tuple[str, ...], confidenc
         click.echo(f"warning: {warning}", err=True)
     counts = ", ".join(f"{n} {k}" for k, n in result.statements.items())
     click.echo(f"imported {counts} for {len(result.graphs)} councils\n  {result.out_file}")
+
+
+@import_.command("survey")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="Folder to write the TriG file to (default: data/imported/).")
+def import_survey_command(file: Path, out_dir: Path | None) -> None:
+    """A filled council survey (templates/council-survey.xlsx) as source graphs. Every cell is
+    checked first: on any error nothing is written."""
+    try:
+        layout = ProjectLayout.discover()
+        result = import_survey(file, layout, out_dir)
+    except RriiError as exc:
+        _fail(exc)
+    rows = ", ".join(f"{n} {sheet}" for sheet, n in result.rows.items() if n)
+    click.echo(f"imported {result.statements} statements in {len(result.graphs)} source "
+               f"graphs ({rows})\n  {result.out_file}")
+
+
+@main.group("export")
+def export() -> None:
+    """Write what the graph holds in a form people fill in: the council survey."""
+
+
+@export.command("survey")
+@click.argument("council", required=False)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
+              help="The workbook to write (.xlsx).")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path),
+              help="Data folder to read (default: data/).")
+def export_survey_command(council: str | None, out_file: Path, data_dir: Path | None) -> None:
+    """The council survey workbook, filled from the graph for COUNCIL (an IRI, a prefixed name
+    such as ib:ajuntament-terrassa, or a slug such as terrassa); blank without COUNCIL."""
+    try:
+        layout = ProjectLayout.discover()
+        result = export_survey(layout, out_file, council, data_dir)
+    except RriiError as exc:
+        _fail(exc)
+    if result.council is None:
+        click.echo(f"wrote the blank survey\n  {result.out_file}")
+        return
+    rows = ", ".join(f"{n} {sheet}" for sheet, n in result.rows.items() if n)
+    click.echo(f"wrote {result.statements} statements about <{result.council}>: {rows}; "
+               f"{result.other} in '{OTHER_SHEET}'\n  {result.out_file}")
 
 
 @main.command()

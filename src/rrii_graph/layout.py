@@ -88,6 +88,10 @@ class ProjectLayout:
         return self.root / "queries" / "checks"
 
     @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
     def build_dir(self) -> Path:
         return self.root / "build"
 
