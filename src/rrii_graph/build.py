@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -111,6 +112,12 @@ class Dataset:
         for graph in self._named_graphs():
             tail = b" " + str(graph).encode() + b" .\n"
             yield b"".join(line[:-2] + tail for line in self._sorted_lines(graph, clock))
+
+    def default_nquads(self, clock: dict[str, float] | None = None) -> bytes:
+        """The merged default graph (each triple of the named graphs once) as N-Quads lines
+        without a graph name, sorted: what a store that loads a dump puts in its default graph,
+        so that the named queries answer there as they do here."""
+        return b"".join(line + b"\n" for line in self._sorted_lines(ox.DefaultGraph(), clock))
 
     def triples(self, graphs: Iterable[str]) -> Iterator[ox.Triple]:
         """The triples of the named graphs ``graphs`` (IRIs or blank-node labels), in the order
@@ -422,7 +429,10 @@ def write_build(dataset: Dataset, out_dir: Path) -> BuildResult:
     manifest = out_dir / MANIFEST
     clock: dict[str, float] = {}
     with timed(log, "write", "N-Quads file"):
-        write_atomically(nquads, dataset.nquads(clock))
+        # the merge first, as the default graph, then each named graph (see docs/model.md,
+        # "Loading the dumps elsewhere")
+        write_atomically(nquads, chain((dataset.default_nquads(clock),),
+                                       dataset.nquads(clock)))
     report(log, "write", "N-Quads file: N-Triples from the store", clock.get("dump", 0.0))
     report(log, "write", "N-Quads file: sorting the lines", clock.get("sort", 0.0))
     with timed(log, "write", "TriG file"), atomic_output(trig) as handle:
@@ -464,7 +474,9 @@ def read_build(build_dir: Path) -> Dataset:
     try:
         info = json.loads(manifest.read_text(encoding="utf-8"))
         with no_gc():
-            return Dataset(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS),
+            # the file's default graph is the merge, which the dataset makes again
+            return Dataset((q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+                            if not isinstance(q.graph_name, ox.DefaultGraph)),
                            graphs=info["graphs"], base_uri=info["base_uri"])
     except (SyntaxError, ValueError) as exc:
         raise InputError(f"the built dataset is damaged ({exc}); run 'rrii build' again",

@@ -164,6 +164,9 @@ def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json", "md")),
               default="table", show_default=True)
 @click.option("--endpoint", help="Run against this remote SPARQL 1.1 query endpoint.")
+@click.option("--default-graph-uri", "default_graph", metavar="IRI",
+              help="With --endpoint: the graph holding the merge (for a store whose default "
+                   "graph is the union of its graphs, such as Virtuoso; see docs/model.md).")
 @click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
               help="Seconds to wait for a remote endpoint.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path),
@@ -171,8 +174,8 @@ def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
 @click.option("--build-dir", type=click.Path(path_type=Path),
               help="Built dataset to query (default: build/).")
 def query(name: str | None, list_: bool, query_file: Path | None, params: tuple[str, ...],
-          lang: str, fmt: str, endpoint: str | None, timeout: int, data_dir: Path | None,
-          build_dir: Path | None) -> None:
+          lang: str, fmt: str, endpoint: str | None, default_graph: str | None, timeout: int,
+          data_dir: Path | None, build_dir: Path | None) -> None:
     """Run a named SPARQL query (or --file) on the graph or on a remote --endpoint."""
     try:
         layout = ProjectLayout.discover()
@@ -190,7 +193,8 @@ def query(name: str | None, list_: bool, query_file: Path | None, params: tuple[
                 raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
             pairs[key] = value
         if endpoint:
-            table = run_remote(endpoint, named, bind_params(named, pairs, lang), timeout)
+            table = run_remote(endpoint, named, bind_params(named, pairs, lang), timeout,
+                               default_graph=default_graph)
         else:
             dataset = _dataset(layout, data_dir, build_dir)
             table = run_named(dataset.store(), named, pairs, lang, dataset.base_uri)
@@ -394,7 +398,11 @@ def serve(site_dir: Path, host: str, port: int, timeout: int, limit: int) -> Non
 @main.command()
 @click.option("--endpoint", required=True,
               help="Graph Store HTTP Protocol URL, e.g. http://localhost:7878/store.")
-@click.option("--auth", help="user:password for HTTP basic authentication.")
+@click.option("--auth", help="user:password for HTTP basic or digest authentication.")
+@click.option("--merge-graph", metavar="IRI",
+              help="Put the merge into this named graph instead of the default graph (for a "
+                   "store whose Graph Store has no default graph, such as Virtuoso; query it "
+                   "with --default-graph-uri IRI).")
 @click.option("--timeout", type=click.IntRange(1, 3600), default=120, show_default=True)
 @click.option("--no-default", is_flag=True,
               help="Do not replace the default graph with the merge of all graphs.")
@@ -402,17 +410,19 @@ def serve(site_dir: Path, host: str, port: int, timeout: int, limit: int) -> Non
               help="Use this data folder (built in memory) instead of build/.")
 @click.option("--build-dir", type=click.Path(path_type=Path),
               help="Built dataset to push (default: build/).")
-def push(endpoint: str, auth: str | None, timeout: int, no_default: bool,
-         data_dir: Path | None, build_dir: Path | None) -> None:
+def push(endpoint: str, auth: str | None, merge_graph: str | None, timeout: int,
+         no_default: bool, data_dir: Path | None, build_dir: Path | None) -> None:
     """Load the graph into a triple store, graph by graph (SPARQL 1.1 Graph Store Protocol)."""
     try:
         layout = ProjectLayout.discover()
         dataset = _dataset(layout, data_dir, build_dir)
-        result = push_dataset(dataset, endpoint, timeout, auth, not no_default)
+        result = push_dataset(dataset, endpoint, timeout, auth, not no_default,
+                              merge_graph=merge_graph)
     except RriiError as exc:
         _fail(exc)
+    merge = f" and the merge as <{merge_graph}>" if merge_graph else " and the merged default graph"
     click.echo(f"pushed {result.graphs} named graphs"
-               + ("" if no_default else " and the merged default graph")
+               + ("" if no_default else merge)
                + f" ({result.triples} triples) to {endpoint}")
 
 

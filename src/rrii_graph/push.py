@@ -4,13 +4,13 @@ Protocol (https://www.w3.org/TR/sparql11-http-rdf-update/), graph by graph.
 Each named graph of the dataset is replaced (HTTP PUT, ``?graph=<IRI>``) by its triples in
 N-Triples; then the default graph gets the merge of them all (``?default``), which is the graph
 the named queries read. Works with Oxigraph (``/store``), Fuseki (``/<dataset>/data``), GraphDB
-(``/repositories/<id>/rdf-graphs/service``), Virtuoso (``/sparql-graph-crud``) and QLever where
-they accept writes. A store that refuses a graph stops the push with its status and answer.
+(``/repositories/<id>/rdf-graphs/service``), Virtuoso (``/sparql-graph-crud-auth``, with
+``merge_graph``: its Graph Store has no default graph) and QLever where they accept writes. A
+store that refuses a graph stops the push with its status and answer.
 """
 
 from __future__ import annotations
 
-import base64
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,19 +35,32 @@ class PushResult:
 
 
 def _put(url: str, body: bytes, timeout: int, auth: str | None) -> None:
-    headers = {"Content-Type": "application/n-triples"}
+    """PUT the body; with ``auth`` (``user:password``), answer the store's challenge in HTTP
+    basic or digest authentication, whichever it asks for (Virtuoso's
+    ``/sparql-graph-crud-auth`` asks for digest)."""
+    handlers: list[urllib.request.BaseHandler] = []
     if auth:
-        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
-    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)
-    with urllib.request.urlopen(request, timeout=timeout) as answer:
+        user, _, password = auth.partition(":")
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, user, password)
+        handlers = [urllib.request.HTTPDigestAuthHandler(passwords),
+                    urllib.request.HTTPBasicAuthHandler(passwords)]
+    opener = urllib.request.build_opener(*handlers)
+    request = urllib.request.Request(url, data=body, method="PUT",
+                                     headers={"Content-Type": "application/n-triples"})
+    with opener.open(request, timeout=timeout) as answer:
         answer.read()
 
 
 def push_dataset(dataset: Dataset, endpoint: str, timeout: int = 120, auth: str | None = None,
                  default_graph: bool = True,
-                 progress: Callable[[str, int], None] | None = None) -> PushResult:
+                 progress: Callable[[str, int], None] | None = None,
+                 merge_graph: str | None = None) -> PushResult:
     """PUT every named graph, then the merged default graph, to the Graph Store at
-    ``endpoint``. ``auth`` is ``user:password`` for HTTP basic authentication."""
+    ``endpoint``. ``auth`` is ``user:password`` (HTTP basic or digest authentication).
+    ``merge_graph``, an IRI, puts the merge into that named graph instead of the default graph,
+    for a store whose default graph is the union of its graphs (Virtuoso): query it there with
+    the protocol's ``default-graph-uri``."""
     if not endpoint.startswith(("http://", "https://")):
         raise PushError(f"the Graph Store endpoint must be an http(s) URL, got {endpoint!r}")
     graphs: dict[str, list[ox.Triple]] = defaultdict(list)
@@ -59,7 +72,11 @@ def push_dataset(dataset: Dataset, endpoint: str, timeout: int = 120, auth: str 
     if default_graph:
         merged = sorted({q.triple for q in dataset.quads},
                         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        targets.append(("default graph", f"{endpoint}{separator}default", merged))
+        if merge_graph is None:
+            targets.append(("default graph", f"{endpoint}{separator}default", merged))
+        else:
+            targets.append((f"the merge <{merge_graph}>", f"{endpoint}{separator}graph="
+                            f"{urllib.parse.quote(merge_graph, safe='')}", merged))
     total = 0
     for name, url, triples in targets:
         body = bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")

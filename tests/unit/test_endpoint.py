@@ -4,14 +4,7 @@
 from __future__ import annotations
 
 import http.server
-import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -21,21 +14,9 @@ from rrii_graph.cli import main
 from rrii_graph.errors import QueryError
 from rrii_graph.queries import bind_params, load_queries, run_named, run_remote
 from tests.conftest import ROOT
+from tests.servers import free_port, oxigraph_endpoint
 
 TERRASSA = "ajuntament-terrassa"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _oxigraph() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).exists():
-        pytest.skip("the oxigraph server binary (pip package 'oxigraph') is not installed")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -45,34 +26,6 @@ def server(shipped_dataset, tmp_path_factory):
     dump = folder / "rrii.nq"
     shipped_dataset.store().dump(str(dump), format=ox.RdfFormat.N_QUADS)
     yield from oxigraph_endpoint(dump, folder)
-
-
-def oxigraph_endpoint(data: Path, folder: Path):
-    """Load ``data`` into a new Oxigraph store in ``folder``, serve it read-only on a free
-    loopback port, yield its query URL, and stop the server."""
-    binary = _oxigraph()
-    subprocess.run([binary, "load", "--location", str(folder / "db"), "--file", str(data)],
-                   check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "serve-read-only", "--location", str(folder / "db"),
-         "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("the Oxigraph server did not start")
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _params(name: str, query) -> dict[str, str]:
@@ -124,7 +77,7 @@ def test_cli_endpoint_option(server, monkeypatch):
 
 def test_unreachable_endpoint_is_a_clear_error_exit_2(monkeypatch):
     monkeypatch.setenv("RRII_HOME", str(ROOT))
-    url = f"http://127.0.0.1:{_free_port()}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"
     result = CliRunner().invoke(main, ["query", "plans", "--endpoint", url, "--timeout", "3"])
     assert result.exit_code == 2
     assert f"endpoint {url} did not answer" in result.output

@@ -16,7 +16,7 @@ from rrii_graph.ingest.wikidata import import_wikidata
 from rrii_graph.layout import ProjectLayout
 from rrii_graph.validate import validate_dataset
 from tests.conftest import BASE, DATA
-from tests.unit.test_endpoint import _free_port, oxigraph_endpoint
+from tests.servers import free_port, oxigraph_endpoint
 
 FIXTURE = DATA / "import" / "wikidata-fixture.ttl"
 
@@ -66,7 +66,7 @@ def test_unknown_council_and_unreachable_endpoint_are_errors(project, endpoint):
     with pytest.raises(InputError, match="no council of the data folder"):
         import_wikidata(endpoint, project, "2026-12-02", ("08279",))
     result = CliRunner().invoke(main, ["import", "wikidata", "--endpoint",
-                                       f"http://127.0.0.1:{_free_port()}/query", "--timeout",
+                                       f"http://127.0.0.1:{free_port()}/query", "--timeout",
                                        "2"], env={"RRII_HOME": str(project.root)})
     assert result.exit_code == 2 and "did not answer" in result.output
     assert not (project.data_dir / "imported").exists()

@@ -46,10 +46,12 @@ _TITLES = {  # syntax -> (ca, es, en) name of the dump
     "ttl": ("Bolcat Turtle", "Volcado Turtle", "Turtle dump"),
     "nt": ("Bolcat N-Triples", "Volcado N-Triples", "N-Triples dump"),
     "jsonld": ("Bolcat JSON-LD", "Volcado JSON-LD", "JSON-LD dump"),
-    "trig": ("Bolcat TriG amb els grafs font", "Volcado TriG con los grafos fuente",
-             "TriG dump with the source graphs"),
-    "nq": ("Bolcat N-Quads amb els grafs font", "Volcado N-Quads con los grafos fuente",
-           "N-Quads dump with the source graphs"),
+    "trig": ("Bolcat TriG amb els grafs font i la seva fusió",
+             "Volcado TriG con los grafos fuente y su fusión",
+             "TriG dump with the source graphs and their merge"),
+    "nq": ("Bolcat N-Quads amb els grafs font i la seva fusió",
+           "Volcado N-Quads con los grafos fuente y su fusión",
+           "N-Quads dump with the source graphs and their merge"),
 }
 _GZ = (" (gzip)", " (gzip)", " (gzip)")
 

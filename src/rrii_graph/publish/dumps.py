@@ -1,9 +1,10 @@
 """Dumps of the whole graph and RDF descriptions of single resources, in every published syntax.
 
-The merged graph (each triple once) goes to Turtle, N-Triples and JSON-LD; the dataset with its
-source graphs to TriG and N-Quads (JSON-LD keeps the named graphs too). JSON-LD carries a context
-of the project's prefixes, so keys and IRIs read as ``skos:prefLabel``. Each dump is also written
-gzipped, with a fixed timestamp, so that the same graph gives the same bytes.
+The merged graph (each triple once) goes to Turtle and N-Triples; the dataset to TriG, N-Quads
+and JSON-LD: its source graphs, and the merge as the default graph (the graph the named queries
+read), so that any quad store loading a dump answers them without a union mode. JSON-LD
+carries a context of the project's prefixes, so keys and IRIs read as ``skos:prefLabel``. Each
+dump is also written gzipped, with a fixed timestamp, so that the same graph gives the same bytes.
 """
 
 from __future__ import annotations
@@ -101,8 +102,12 @@ def dump_files(quads: list[ox.Quad], base: str, stem: str = "rrii",
     caller already has it)."""
     triples = merged_triples(quads) if triples is None else triples
     files: dict[str, bytes] = {}
+    # the dataset syntaxes carry the merge as their default graph beside the named graphs, so
+    # that a store that loads them answers the named queries as the embedded store does
+    dataset = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    dataset += quads
     for syntax in SYNTAXES:
-        data = serialize(quads if syntax.quads else triples, syntax, base)
+        data = serialize(dataset if syntax.quads else triples, syntax, base)
         files[f"{stem}.{syntax.extension}"] = data
         files[f"{stem}.{syntax.extension}.gz"] = gzip.compress(data, compresslevel=9, mtime=0)
     return files
