@@ -27,6 +27,7 @@ from .queries import (
     load_queries,
     load_query,
     parse_param,
+    query_from_text,
     run_named,
     run_remote,
 )
@@ -86,9 +87,14 @@ class KnowledgeGraph:
             get_query(self.layout.queries_dir, name)  # raises, listing the known names
         return self._run(self.queries[name], params, lang)
 
-    def sparql(self, path: Path, lang: str = "ca", **params: str) -> ResultTable:
-        """Run an ad-hoc query file."""
-        return self._run(load_query(Path(path)), params, lang)
+    def sparql(self, query: str | Path, lang: str = "ca", **params: str) -> ResultTable:
+        """Run an ad-hoc query: its text (``kg.sparql("SELECT ...")``) or a file (a
+        :class:`~pathlib.Path`, or a string naming an ``.rq`` file). Parameters bind variables
+        the query's ``# params:`` header declares."""
+        if isinstance(query, Path) or (not any(c in query for c in "{\n")
+                                       and query.endswith(".rq")):
+            return self._run(load_query(Path(query)), params, lang)
+        return self._run(query_from_text(query), params, lang)
 
     def council_iri(self, council: str) -> str:
         """A council's IRI from its slug (``ajuntament-terrassa``) or IRI."""

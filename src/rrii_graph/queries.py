@@ -19,7 +19,9 @@ import pyoxigraph as ox
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from .errors import QueryError
-from .layout import DEFAULT_BASE
+from .layout import DEFAULT_BASE, NAMESPACES
+
+_KNOWN_PREFIXES = {"rrii": DEFAULT_BASE + "def#", **NAMESPACES}
 
 _HEADER = re.compile(r"^#\s*([A-Za-z@_-]+)\s*:\s*(.*?)\s*$")
 
@@ -58,15 +60,20 @@ def load_query(path: Path) -> NamedQuery:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise QueryError(f"cannot read query file {path}: {exc.strerror}") from exc
+    parsed = query_from_text(text, path.name.removesuffix(".rq"))
+    return NamedQuery(name=parsed.name, path=path, text=text, header=parsed.header)
+
+
+def query_from_text(text: str, name: str = "ad-hoc") -> NamedQuery:
+    """A query given as text rather than a file; its comment header is read as a file's."""
     header: dict[str, str] = {}
-    for line in text.splitlines():
+    for line in text.lstrip().splitlines():
         if not line.startswith("#"):
             break
         match = _HEADER.match(line)
         if match:
             header[match.group(1).lower()] = match.group(2)
-    name = path.name.removesuffix(".rq")
-    return NamedQuery(name=name, path=path, text=text, header=header)
+    return NamedQuery(name=name, path=Path("<text>"), text=text, header=header)
 
 
 def load_queries(folder: Path) -> dict[str, NamedQuery]:
@@ -113,12 +120,64 @@ def run_select(
             substitutions=substitutions or None,
         )
     except SyntaxError as exc:
-        raise QueryError(f"query {query.name!r} ({query.path}) is malformed: {exc}") from exc
+        raise QueryError(f"query {query.name!r} ({query.path}) is malformed: "
+                         + syntax_help(query.text, str(exc))) from exc
     if not isinstance(solutions, ox.QuerySolutions):
         raise QueryError(f"query {query.name!r} ({query.path}) is not a SELECT query")
     variables = [v.value for v in solutions.variables]
     rows = [{v: solution[v] for v in variables} for solution in solutions]
     return QueryResult(variables=variables, rows=rows)
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
+
+
+def _code_only(text: str) -> str:
+    """The query without its comments, IRIs and strings (each replaced by spaces, so that
+    positions hold), for spotting pitfalls in what is left."""
+    def blank(match: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'', blank, text)
+    text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', blank, text)
+    text = re.sub(r"<[^<>\s]*>", blank, text)
+    return re.sub(r"#[^\n]*", blank, text)
+
+
+def syntax_help(text: str, message: str) -> str:
+    """A parser's message made useful: the line and column with the text there, and what the
+    cause most likely is when it is a known pitfall (a ``/`` inside a prefixed name, a prefix
+    that is not declared, an update sent as a query)."""
+    parts = []
+    match = _POSITION.match(message)
+    detail = message
+    if match:
+        line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
+        lines = text.splitlines() or [""]
+        shown = lines[min(line, len(lines)) - 1]
+        parts.append(f"line {line}, column {column}:\n    {shown}\n    "
+                     f"{' ' * max(0, min(column, len(shown) + 1) - 1)}^")
+    detail = detail.split(", ['%']")[0]  # the parser's list of characters helps nobody
+    parts.append(f"the parser says: {detail.strip()}")
+    code = _code_only(text)
+    if _UPDATE.match(re.sub(r"(?is)^\s*((PREFIX\s+\S*:\s*|BASE\s*)\s*)*", "", code)):
+        parts.append("hint: this is a SPARQL Update (INSERT, DELETE, LOAD...); rrii query runs "
+                     "SELECT queries only, and the graph is read-only here")
+    slashed = re.search(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:[\w.-]+/[\w/.-]*", code)
+    if slashed:
+        parts.append(f"hint: {slashed.group(0)!r} is not a legal prefixed name (no '/' after "
+                     "the colon); declare a prefix for the longer namespace (PREFIX ib: "
+                     "<https://w3id.org/rrii/id/body/>, then ib:ajuntament-terrassa) or write "
+                     "the full IRI in <...>")
+    declared = {m.group(1) for m in re.finditer(r"(?i)PREFIX\s+([\w.-]*):", code)}
+    used = {m.group(1) for m in re.finditer(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:(?=[\w.-]|\s)",
+                                            code) if m.group(1) is not None}
+    for prefix in sorted(used - declared):
+        known = _KNOWN_PREFIXES.get(prefix)
+        parts.append(f"hint: the prefix {prefix}: is not declared; add "
+                     + (f"PREFIX {prefix}: <{known}>" if known else f"PREFIX {prefix}: <...>")
+                     + " at the top")
+    return "\n  ".join(parts)
 
 
 # --- Coverage: what is known about each council, dimension by dimension (competency question 16)
@@ -206,12 +265,22 @@ def bind_params(query: NamedQuery, params: dict[str, str], lang: str | None,
     return bindings
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                               "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                               "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_NUMBERS = _INTEGERS | {XSD + "decimal", XSD + "double", XSD + "float"}
+
+
 @dataclass
 class ResultTable:
-    """A query answer as plain values: columns, and rows mapping a column to a string or None."""
+    """A query answer as plain values: columns, and rows mapping a column to a string or None.
+    ``datatypes`` gives, row by row, each literal's datatype IRI (None for an IRI or a blank
+    node), so that :meth:`to_dataframe` can type its columns."""
 
     columns: list[str]
     rows: list[dict[str, str | None]]
+    datatypes: list[dict[str, str | None]] = field(default_factory=list)
 
     @classmethod
     def from_result(cls, result: QueryResult) -> ResultTable:
@@ -220,19 +289,60 @@ class ResultTable:
                 return None
             return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
 
+        def datatype(term) -> str | None:
+            return term.datatype.value if isinstance(term, ox.Literal) else None
+
         return cls(result.variables,
-                   [{k: text(v) for k, v in row.items()} for row in result.rows])
+                   [{k: text(v) for k, v in row.items()} for row in result.rows],
+                   [{k: datatype(v) for k, v in row.items()} for row in result.rows])
+
+    def column_type(self, column: str) -> str:
+        """What a column holds, from its literals' datatypes: ``integer``, ``number``,
+        ``boolean``, ``date``, ``datetime``, or ``text`` (anything else, or a mix)."""
+        found = {types.get(column) for row, types in zip(self.rows, self.datatypes, strict=False)
+                 if row.get(column) is not None}
+        if not self.datatypes or not found or None in found:
+            return "text"
+        if found <= _INTEGERS:
+            return "integer"
+        if found <= _NUMBERS:
+            return "number"
+        for kind in ("boolean", "date", "dateTime"):
+            if found == {XSD + kind}:
+                return kind.lower()
+        return "text"
 
     def to_rows(self) -> list[list[str | None]]:
         return [[row.get(c) for c in self.columns] for row in self.rows]
 
     def to_dataframe(self):
-        """A pandas DataFrame (pandas is needed only for this call)."""
+        """A pandas DataFrame whose columns are typed from the literals' datatypes: integers
+        (nullable ``Int64``), decimals and doubles (``float64``), booleans (nullable
+        ``boolean``), dates and date-times (``datetime64``); other columns hold strings.
+        pandas is needed only for this call (``pip install 'rrii-graph[lab]'``)."""
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise QueryError("to_dataframe() needs pandas: pip install pandas") from exc
-        return pd.DataFrame(self.to_rows(), columns=self.columns)
+            raise QueryError("to_dataframe() needs pandas: pip install 'rrii-graph[lab]'") \
+                from exc
+        frame = {}
+        for column in self.columns:
+            values = [row.get(column) for row in self.rows]
+            kind = self.column_type(column)
+            if kind == "integer":
+                frame[column] = pd.array([None if v is None else int(v) for v in values],
+                                         dtype="Int64")
+            elif kind == "number":
+                frame[column] = pd.array([None if v is None else float(v) for v in values],
+                                         dtype="float64")
+            elif kind == "boolean":
+                frame[column] = pd.array([None if v is None else v in ("true", "1")
+                                          for v in values], dtype="boolean")
+            elif kind in ("date", "datetime"):
+                frame[column] = pd.to_datetime(pd.Series(values, dtype="object"))
+            else:
+                frame[column] = pd.Series(values, dtype="object")
+        return pd.DataFrame(frame, columns=self.columns)
 
     def to_csv(self) -> str:
         out = io.StringIO()
@@ -348,8 +458,17 @@ def run_remote(endpoint: str, query: NamedQuery,
             return None
         return "_:" + term["value"] if term.get("type") == "bnode" else term["value"]
 
-    rows = [{c: text(b.get(c)) for c in columns} for b in answer["results"].get("bindings", [])]
-    return ResultTable(columns, rows)
+    def datatype(term: dict | None) -> str | None:
+        if term is None or term.get("type") not in ("literal", "typed-literal"):
+            return None
+        if "xml:lang" in term:
+            return "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+        return term.get("datatype", XSD + "string")
+
+    bindings = answer["results"].get("bindings", [])
+    rows = [{c: text(b.get(c)) for c in columns} for b in bindings]
+    types = [{c: datatype(b.get(c)) for c in columns} for b in bindings]
+    return ResultTable(columns, rows, types)
 
 
 def run_remote_construct(endpoint: str, query: NamedQuery,

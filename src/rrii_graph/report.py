@@ -174,7 +174,8 @@ def build_report(dataset: Dataset, layout: ProjectLayout, councils: list[str] | 
 
     def merged(name: str) -> ResultTable:
         first = per[iris[0]][name]
-        return ResultTable(first.columns, [r for iri in iris for r in per[iri][name].rows])
+        return ResultTable(first.columns, [r for iri in iris for r in per[iri][name].rows],
+                           [t for iri in iris for t in per[iri][name].datatypes])
 
     sections: list[Section] = []
 
