@@ -8,13 +8,14 @@ store with ``$this`` left free, and their answers are matched to the shape's foc
 
 Supported (https://www.w3.org/TR/shacl/#core-components): targets ``targetClass`` (with
 ``rdfs:subClassOf`` in the data), ``targetSubjectsOf``, ``targetObjectsOf``, ``targetNode``;
-paths: a predicate, ``sh:inversePath``, sequences; components ``class``, ``datatype``,
-``nodeKind``, ``minCount``, ``maxCount``, ``minInclusive``, ``maxInclusive``, ``minExclusive``,
-``maxExclusive``, ``minLength``, ``maxLength``, ``pattern`` (with ``flags``), ``languageIn``,
-``uniqueLang``, ``in``, ``hasValue``, ``node``, ``or``, ``and``, ``not``, ``qualifiedValueShape``
-with ``qualifiedMinCount``/``qualifiedMaxCount``, and SHACL-SPARQL ``sparql`` constraints. A node
-shape using anything else is reported by :func:`compile_shapes` as unsupported, and the caller
-validates it with pySHACL instead (see :func:`rrii_graph.validate.validate_dataset`).
+paths: a predicate, ``sh:inversePath``, sequences, ``sh:alternativePath``; components ``class``,
+``datatype``, ``nodeKind``, ``minCount``, ``maxCount``, ``minInclusive``, ``maxInclusive``,
+``minExclusive``, ``maxExclusive``, ``minLength``, ``maxLength``, ``pattern`` (with ``flags``),
+``languageIn``, ``uniqueLang``, ``in``, ``hasValue``, ``node``, ``or``, ``and``, ``not``,
+``qualifiedValueShape`` with ``qualifiedMinCount``/``qualifiedMaxCount``, and SHACL-SPARQL
+``sparql`` constraints. A node shape using anything else is reported by :func:`compile_shapes`
+as unsupported, and the caller validates it with pySHACL instead (see
+:func:`rrii_graph.validate.validate_dataset`).
 
 pySHACL stays the reference: a differential test requires both engines to report the same
 (severity, focus node, path, constraint component, shape, value) results.
@@ -146,6 +147,8 @@ def _path_text(path) -> str | None:
         return value.value
     if kind == "inv":
         return "^" + value.value
+    if kind == "alt":
+        return "(" + "|".join(_path_text(p) for p in value) + ")"
     return "/".join(_path_text(p) for p in value)
 
 
@@ -167,6 +170,12 @@ def compile_shapes(graph: rdflib.Graph) -> Compiled:
     def path_of(node) -> tuple:
         if isinstance(node, rdflib.URIRef):
             return ("p", ox.NamedNode(str(node)))
+        alternatives = graph.value(node, SH.alternativePath)
+        if alternatives is not None:
+            items = list(Collection(graph, alternatives))
+            if not items:
+                raise ValueError("empty alternative path")
+            return ("alt", tuple(path_of(i) for i in items))
         inverse = graph.value(node, SH.inversePath)
         if inverse is not None:
             if not isinstance(inverse, rdflib.URIRef):
@@ -310,6 +319,8 @@ class DataIndex:
             return self.forward(value).get(focus, [])
         if kind == "inv":
             return self.backward(value).get(focus, [])
+        if kind == "alt":  # the union of the alternatives' value nodes, each once
+            return list(dict.fromkeys(v for step in value for v in self.values(focus, step)))
         nodes = [focus]
         for step in value:
             nodes = [v for n in nodes for v in self.values(n, step)]

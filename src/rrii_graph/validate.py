@@ -204,14 +204,19 @@ def _results_from_graph(report: rdflib.Graph, shapes: rdflib.Graph) -> list[Vali
 
 
 def _path_text(graph: rdflib.Graph, path) -> str | None:
+    """A result path as text, written as the fast engine writes it: ``^p``, ``p/q``, ``(p|q)``."""
     if path is None:
         return None
     if isinstance(path, rdflib.BNode):
         inverse = graph.value(path, SH.inversePath)
         if inverse is not None:
-            return f"^{inverse}"
+            return f"^{_path_text(graph, inverse)}"
+        alternatives = graph.value(path, SH.alternativePath)
+        if alternatives is not None:
+            items = list(rdflib.collection.Collection(graph, alternatives))
+            return "(" + "|".join(_path_text(graph, i) or "" for i in items) + ")"
         items = list(rdflib.collection.Collection(graph, path))
-        return "/".join(str(i) for i in items) if items else None
+        return "/".join(_path_text(graph, i) or "" for i in items) if items else None
     return str(path)
 
 
