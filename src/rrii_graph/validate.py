@@ -18,13 +18,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS, XSD
 
 from .build import Dataset, iter_triples, no_gc
 from .errors import ConfigError
 from .layout import LANGUAGES, NAMESPACES
 from .queries import load_queries, run_select
 from .shacl import DataIndex, Validator, compile_shapes
+from .shacl.paths import path_to_rdf
 from .timing import timed
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -49,6 +50,10 @@ class ValidationResult:
     shape: str | None
     component: str | None
     messages: dict[str, str] = field(default_factory=dict)
+    # the RDF terms behind focus, value and path, for a faithful sh:ValidationReport:
+    # "focus" and "value" (rdflib terms), "path" (a path of rrii_graph.shacl.paths, or the
+    # (report graph, node) pySHACL wrote it as)
+    terms: dict = field(default_factory=dict, compare=False, repr=False)
 
     def message(self, lang: str) -> str:
         for key in (lang, "ca", "es", "en", ""):
@@ -199,6 +204,11 @@ def _results_from_graph(report: rdflib.Graph, shapes: rdflib.Graph) -> list[Vali
             shape=_shape_text(shapes, report.value(node, SH.sourceShape)),
             component=_term_text(report.value(node, SH.sourceConstraintComponent)),
             messages=messages,
+            terms={"focus": report.value(node, SH.focusNode),
+                   "value": report.value(node, SH.value),
+                   "shape": report.value(node, SH.sourceShape),
+                   "path": (report, report.value(node, SH.resultPath))
+                   if report.value(node, SH.resultPath) is not None else None},
         ))
     return results
 
@@ -215,6 +225,11 @@ def _path_text(graph: rdflib.Graph, path) -> str | None:
         if alternatives is not None:
             items = list(rdflib.collection.Collection(graph, alternatives))
             return "(" + "|".join(_path_text(graph, i) or "" for i in items) + ")"
+        for repeat, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
+                             (SH.zeroOrOnePath, "?")):
+            step = graph.value(path, repeat)
+            if step is not None:
+                return f"{_path_text(graph, step)}{mark}"
         items = list(rdflib.collection.Collection(graph, path))
         return "/".join(_path_text(graph, i) or "" for i in items) if items else None
     return str(path)
@@ -431,7 +446,24 @@ def _from_fast(result, shapes: rdflib.Graph, cache: dict) -> ValidationResult:
         cache[key] = _shape_text(shapes, result.source_shape)
     return ValidationResult(
         severity=result.severity, focus=result.focus, path=result.path, value=result.value,
-        shape=cache[key], component=result.component, messages=messages)
+        shape=cache[key], component=result.component, messages=messages,
+        terms={"focus": _to_rdflib(result.focus_term), "value": _to_rdflib(result.value_term),
+               "path": result.path_object, "shape": result.source_shape})
+
+
+def _to_rdflib(term):
+    """A pyoxigraph term as an rdflib term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):  # RDF 1.1: a simple literal is an xsd:string
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def _store_labels(store: ox.Store, nodes: set[str]) -> dict[str, dict[str, str]]:
@@ -450,6 +482,23 @@ def _store_labels(store: ox.Store, nodes: set[str]) -> dict[str, dict[str, str]]
     return labels
 
 
+def _copy_closure(source: rdflib.Graph, node, target: rdflib.Graph):
+    """Copy ``node`` and what it leads to through blank nodes from ``source`` into ``target``."""
+    if not isinstance(node, rdflib.BNode):
+        return node
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in source.predicate_objects(current):
+            target.add((current, p, o))
+            if isinstance(o, rdflib.BNode):
+                todo.append(o)
+    return node
+
+
 def _report_graph(results: list[ValidationResult]) -> rdflib.Graph:
     """A sh:ValidationReport graph holding the results."""
     graph = rdflib.Graph()
@@ -463,15 +512,25 @@ def _report_graph(results: list[ValidationResult]) -> rdflib.Graph:
         graph.add((root, SH.result, node))
         graph.add((node, RDF.type, SH.ValidationResult))
         graph.add((node, SH.resultSeverity, SH[r.severity]))
-        focus = rdflib.BNode(r.focus[2:]) if r.focus.startswith("_:") else rdflib.URIRef(
-            r.focus)
+        focus = r.terms.get("focus") or (rdflib.BNode(r.focus[2:]) if r.focus.startswith("_:")
+                                          else rdflib.URIRef(r.focus))
         graph.add((node, SH.focusNode, focus))
-        if r.path and not r.path.startswith("^") and "/http" not in r.path:
+        path = r.terms.get("path")
+        if isinstance(path, tuple):  # a path pySHACL wrote in its own report graph
+            source, start = path
+            graph.add((node, SH.resultPath, _copy_closure(source, start, graph)))
+        elif path is not None:
+            graph.add((node, SH.resultPath, path_to_rdf(path, graph)))
+        elif r.path and not r.path.startswith("^") and "/http" not in r.path:
             graph.add((node, SH.resultPath, rdflib.URIRef(r.path)))
-        if r.value is not None:
-            graph.add((node, SH.value, rdflib.Literal(r.value)))
-        if r.shape:
-            graph.add((node, SH.sourceShape, rdflib.URIRef(r.shape)))
+        value = r.terms.get("value")
+        if value is None and r.value is not None:  # a quality check's detail is text
+            value = rdflib.Literal(r.value)
+        if value is not None:
+            graph.add((node, SH.value, value))
+        shape = r.terms.get("shape") or (rdflib.URIRef(r.shape) if r.shape else None)
+        if shape is not None:  # the shape itself, a property shape's blank node included
+            graph.add((node, SH.sourceShape, shape))
         if r.component:
             component = SH.SPARQLConstraintComponent if r.component == "check" else \
                 rdflib.URIRef(r.component)

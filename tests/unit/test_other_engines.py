@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from rrii_graph.build import write_build
+from rrii_graph.build import Dataset, write_build
 from rrii_graph.cli import main
 from rrii_graph.publish.dumps import dump_files
 from rrii_graph.push import PushError, push_dataset
@@ -129,9 +130,14 @@ def test_push_into_virtuoso_with_digest_authentication(shipped_dataset, layout, 
         with pytest.raises(PushError, match="HTTP 401"):
             push_dataset(shipped_dataset, server.graph_store, auth="dba:wrong",
                          merge_graph=MERGE, timeout=60)
+        small = Dataset([ox.Quad(ox.NamedNode("https://example.org/rrii-test/a"),
+                                 ox.NamedNode("https://example.org/rrii-test/p"),
+                                 ox.Literal("b"),
+                                 ox.NamedNode("https://example.org/rrii-test/graph"))],
+                        {"https://example.org/rrii-test/graph": {"kind": "data", "source": "t"}})
         with pytest.raises(PushError, match="default"):
             # Virtuoso's Graph Store has no default graph: a clear refusal, not a silent loss
-            push_dataset(shipped_dataset, server.graph_store, auth="dba:dba", timeout=60)
+            push_dataset(small, server.graph_store, auth="dba:dba", timeout=60)
         result = push_dataset(shipped_dataset, server.graph_store, auth="dba:dba",
                               merge_graph=MERGE, timeout=300)
         assert result.graphs == len(shipped_dataset.graphs)

@@ -30,23 +30,22 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .errors import ResourceError
-from .timing import report
+from ..errors import ResourceError
+from ..timing import report
+from .components import REGISTRY, Failure, UnsupportedError, secondary_parameters
+from .paths import Predicate, UnsupportedPathError, parse_path, path_text
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
@@ -56,38 +55,8 @@ log = logging.getLogger(__name__)
 # Parameters that configure or describe a shape without being a constraint of their own.
 _NON_CONSTRAINTS = {SH.name, SH.message, SH.severity, SH.description, SH.order, SH.group,
                     SH.deactivated, SH.property, SH.path, SH.targetClass, SH.targetNode,
-                    SH.targetSubjectsOf, SH.targetObjectsOf, SH.declare, SH.prefixes, SH.flags,
-                    SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
-                    SH.defaultValue, RDF.type, RDFS.label, RDFS.comment, SH.sparql}
-_SUPPORTED = {SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minInclusive,
-              SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength, SH.maxLength,
-              SH.pattern, SH.languageIn, SH.uniqueLang, SH["in"], SH.hasValue, SH.node, SH["or"],
-              SH["and"], SH["not"], SH.qualifiedValueShape}
-_COMPONENT_BY_PARAMETER = {  # parameter -> constraint component
-    SH["class"]: "ClassConstraintComponent", SH.datatype: "DatatypeConstraintComponent",
-    SH.nodeKind: "NodeKindConstraintComponent", SH.minCount: "MinCountConstraintComponent",
-    SH.maxCount: "MaxCountConstraintComponent",
-    SH.minInclusive: "MinInclusiveConstraintComponent",
-    SH.maxInclusive: "MaxInclusiveConstraintComponent",
-    SH.minExclusive: "MinExclusiveConstraintComponent",
-    SH.maxExclusive: "MaxExclusiveConstraintComponent",
-    SH.minLength: "MinLengthConstraintComponent", SH.maxLength: "MaxLengthConstraintComponent",
-    SH.pattern: "PatternConstraintComponent", SH.languageIn: "LanguageInConstraintComponent",
-    SH.uniqueLang: "UniqueLangConstraintComponent", SH["in"]: "InConstraintComponent",
-    SH.hasValue: "HasValueConstraintComponent", SH.node: "NodeConstraintComponent",
-    SH["or"]: "OrConstraintComponent", SH["and"]: "AndConstraintComponent",
-    SH["not"]: "NotConstraintComponent",
-}
-_COMPONENT = {str(k)[len(str(SH)):]: v for k, v in _COMPONENT_BY_PARAMETER.items()}
-_WELL_FORMED = {  # lexical forms checked for ill-typed literals
-    str(XSD.integer): r"[+-]?\d+", str(XSD.nonNegativeInteger): r"\+?\d+",
-    str(XSD.decimal): r"[+-]?(\d+(\.\d*)?|\.\d+)", str(XSD.boolean): r"true|false|1|0",
-    str(XSD.gYear): r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?",
-    str(XSD.gYearMonth): r"-?\d{4,}-(0[1-9]|1[0-2])(Z|[+-]\d{2}:\d{2})?",
-    str(XSD.date): r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d{2}:\d{2})?",
-    str(XSD.dateTime): r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?",
-    str(XSD.time): r"\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?",
-}
+                    SH.targetSubjectsOf, SH.targetObjectsOf, SH.declare, SH.prefixes,
+                    SH.defaultValue, RDF.type, RDFS.label, RDFS.comment, RDFS.subClassOf}
 
 
 def to_ox(term):
@@ -107,49 +76,27 @@ def term_text(term) -> str:
 
 @dataclass
 class Shape:
-    """A node or property shape, compiled."""
+    """A node or property shape, compiled: its path, its components (one object per
+    constraint, see :mod:`rrii_graph.shacl.components`) and its property shapes."""
 
     node: rdflib.term.Node
-    path: tuple | None = None            # ("p", iri) | ("inv", iri) | ("seq", (...))
-    constraints: list = field(default_factory=list)   # (parameter local name, value, extra)
+    path: object | None = None            # a path of :mod:`rrii_graph.shacl.paths`
+    components: list = field(default_factory=list)
     properties: list = field(default_factory=list)
-    sparql: list = field(default_factory=list)        # (constraint node, query, severity)
     severity: str = "Violation"
     targets: list = field(default_factory=list)       # (kind, ox term)
     deactivated: bool = False
 
     @property
     def path_text(self) -> str | None:
-        return _path_text(self.path)
+        return path_text(self.path)
 
     @cached_property
     def on_value_only(self) -> bool:
-        """Whether the shape only tests the node itself (no path, property shapes, SPARQL or
+        """Whether the shape only tests the node itself (no path, no property shapes, no
         constraint on a set of values): then a node conforms if it passes each constraint."""
-        return (self.path is None and not self.properties and not self.sparql
-                and not self.deactivated and all(
-                    c[0] not in ("minCount", "maxCount", "hasValue", "uniqueLang",
-                                 "qualifiedValueShape") for c in self.constraints))
-
-    @cached_property
-    def split(self) -> tuple[list, list]:
-        """The counts ((minCount|maxCount, limit)) and the other constraints."""
-        counts = [(p, int(arg.value)) for p, arg, _ in self.constraints
-                  if p in ("minCount", "maxCount")]
-        return counts, [c for c in self.constraints if c[0] not in ("minCount", "maxCount")]
-
-
-def _path_text(path) -> str | None:
-    if path is None:
-        return None
-    kind, value = path
-    if kind == "p":
-        return value.value
-    if kind == "inv":
-        return "^" + value.value
-    if kind == "alt":
-        return "(" + "|".join(_path_text(p) for p in value) + ")"
-    return "/".join(_path_text(p) for p in value)
+        return (self.path is None and not self.properties and not self.deactivated
+                and all(not c.on_value_set for c in self.components))
 
 
 @dataclass
@@ -164,97 +111,90 @@ class Compiled:
     graph: rdflib.Graph
 
 
-def compile_shapes(graph: rdflib.Graph) -> Compiled:
-    shapes: dict = {}
+class _Compiler:
+    """Turns the shapes graph into :class:`Shape` objects, component by component."""
 
-    def path_of(node) -> tuple:
-        if isinstance(node, rdflib.URIRef):
-            return ("p", ox.NamedNode(str(node)))
-        alternatives = graph.value(node, SH.alternativePath)
-        if alternatives is not None:
-            items = list(Collection(graph, alternatives))
-            if not items:
-                raise ValueError("empty alternative path")
-            return ("alt", tuple(path_of(i) for i in items))
-        inverse = graph.value(node, SH.inversePath)
-        if inverse is not None:
-            if not isinstance(inverse, rdflib.URIRef):
-                raise ValueError("nested inverse path")
-            return ("inv", ox.NamedNode(str(inverse)))
-        items = list(Collection(graph, node))
-        if not items:
-            raise ValueError("unsupported path")
-        return ("seq", tuple(path_of(i) for i in items))
+    def __init__(self, graph: rdflib.Graph):
+        self.graph = graph
+        self.shapes: dict = {}
+        self.declared_prefixes = bool(list(graph.objects(None, SH.declare)))
 
-    def shape(node) -> Shape:
-        if node in shapes:
-            return shapes[node]
-        compiled = shapes[node] = Shape(node)
+    @staticmethod
+    def term(value):
+        return to_ox(value)
+
+    def shape(self, node) -> Shape:
+        graph = self.graph
+        if node in self.shapes:
+            return self.shapes[node]
+        compiled = self.shapes[node] = Shape(node)
         severity = graph.value(node, SH.severity)
         if severity is not None:
-            compiled.severity = str(severity).rsplit("#", 1)[-1]
-        compiled.deactivated = bool(graph.value(node, SH.deactivated))
+            compiled.severity = str(severity).rsplit("#", 1)[-1] \
+                if str(severity).startswith(str(SH)) else str(severity)
+        compiled.deactivated = str(graph.value(node, SH.deactivated) or "").lower() == "true"
         path = graph.value(node, SH.path)
         if path is not None:
-            compiled.path = path_of(path)
+            try:
+                compiled.path = parse_path(graph, path)
+            except UnsupportedPathError as exc:
+                raise UnsupportedError(str(exc)) from exc
         for kind in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
             for t in graph.objects(node, kind):
                 compiled.targets.append((kind, to_ox(t)))
+        if _implicit_class(graph, node):
+            compiled.targets.append((SH.targetClass, to_ox(node)))
+        secondary = secondary_parameters()
         for p, o in sorted(graph.predicate_objects(node)):
-            if p in _NON_CONSTRAINTS:
+            if p in _NON_CONSTRAINTS or p in secondary:
                 continue
-            if p not in _SUPPORTED:
-                raise ValueError(f"unsupported parameter {p}")
-            code = str(p)[len(str(SH)):]
-            if p in (SH.languageIn, SH["in"]):
-                compiled.constraints.append((code, [to_ox(i) for i in Collection(graph, o)], None))
-            elif p in (SH["or"], SH["and"]):
-                compiled.constraints.append((code, [shape(i) for i in Collection(graph, o)], None))
-            elif p in (SH.node, SH["not"]):
-                compiled.constraints.append((code, shape(o), None))
-            elif p == SH.qualifiedValueShape:
-                if graph.value(node, SH.qualifiedValueShapesDisjoint):
-                    raise ValueError("qualifiedValueShapesDisjoint")
-                bounds = (graph.value(node, SH.qualifiedMinCount),
-                          graph.value(node, SH.qualifiedMaxCount))
-                compiled.constraints.append((code, shape(o), tuple(
-                    int(b) if b is not None else None for b in bounds)))
-            elif p == SH.pattern:
-                flags = graph.value(node, SH.flags)
-                compiled.constraints.append((code, re.compile(str(o), _flags(flags)), None))
-            else:
-                compiled.constraints.append((code, to_ox(o), None))
+            component = REGISTRY.get(p)
+            if component is None:
+                if str(p).startswith(str(SH)):
+                    raise UnsupportedError(f"unsupported parameter {p}")
+                continue  # a triple of another vocabulary says nothing to SHACL
+            compiled.components.append(component.compile(graph, node, o, self))
         for prop in graph.objects(node, SH.property):
-            compiled.properties.append(shape(prop))
-        for constraint in graph.objects(node, SH.sparql):
-            select = graph.value(constraint, SH.select)
-            csev = graph.value(constraint, SH.severity)
-            compiled.sparql.append((constraint, str(select).replace("$this", "?this"),
-                                    str(csev).rsplit("#", 1)[-1] if csev else "Violation"))
+            compiled.properties.append(self.shape(prop))
+        _disjoint_siblings(compiled)
         return compiled
 
+
+def _disjoint_siblings(shape: Shape) -> None:
+    """Give each qualified value shape that must be disjoint the qualified value shapes of its
+    sibling property shapes (SHACL 4.7.3)."""
+    qualified = [(prop, c) for prop in shape.properties for c in prop.components
+                 if c.__class__.__name__ == "QualifiedValueShapeComponent"]
+    for prop, component in qualified:
+        if component.disjoint:
+            component.siblings = [c.value for other, c in qualified if other is not prop]
+
+
+def _implicit_class(graph: rdflib.Graph, node) -> bool:
+    """A shape that is also an rdfs:Class targets its own instances (SHACL 2.1.3.3)."""
+    return isinstance(node, rdflib.URIRef) and (node, RDF.type, RDFS.Class) in graph and any(
+        (node, RDF.type, t) in graph for t in (SH.NodeShape, SH.PropertyShape))
+
+
+def compile_shapes(graph: rdflib.Graph) -> Compiled:
+    compiler = _Compiler(graph)
     targeted, unsupported = [], {}
-    candidates = sorted({s for k in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf,
-                                     SH.targetNode) for s in graph.subjects(k, None)}, key=str)
-    for node in candidates:
+    candidates = {s for k in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf,
+                              SH.targetNode) for s in graph.subjects(k, None)}
+    candidates |= {s for s in graph.subjects(RDF.type, RDFS.Class) if _implicit_class(graph, s)}
+    for node in sorted(candidates, key=str):
         try:
-            targeted.append(shape(node))
-        except ValueError as exc:
+            targeted.append(compiler.shape(node))
+        except (UnsupportedError, ValueError) as exc:
             unsupported[node] = str(exc)
-            shapes.pop(node, None)
+            compiler.shapes.clear()  # a half-compiled shape may have been cached below it
     declared = []
     for declaration in graph.objects(None, SH.declare):
         prefix, namespace = graph.value(declaration, SH.prefix), graph.value(declaration,
                                                                              SH.namespace)
         declared.append(f"PREFIX {prefix}: <{namespace}>")
-    return Compiled(shapes, targeted, unsupported, "\n".join(sorted(set(declared))), graph)
-
-
-def _flags(flags) -> int:
-    value = 0
-    for ch in str(flags or ""):
-        value |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}.get(ch, 0)
-    return value
+    return Compiled(compiler.shapes, targeted, unsupported, "\n".join(sorted(set(declared))),
+                    graph)
 
 
 class DataIndex:
@@ -314,17 +254,7 @@ class DataIndex:
         return self._backward[predicate]
 
     def values(self, focus, path) -> list:
-        kind, value = path
-        if kind == "p":
-            return self.forward(value).get(focus, [])
-        if kind == "inv":
-            return self.backward(value).get(focus, [])
-        if kind == "alt":  # the union of the alternatives' value nodes, each once
-            return list(dict.fromkeys(v for step in value for v in self.values(focus, step)))
-        nodes = [focus]
-        for step in value:
-            nodes = [v for n in nodes for v in self.values(n, step)]
-        return nodes
+        return path.values(self, focus)
 
     def subclasses(self, cls) -> set:
         """``cls`` and every class below it by rdfs:subClassOf in the data."""
@@ -373,7 +303,8 @@ class DataIndex:
 
 @dataclass(frozen=True)
 class Result:
-    """One validation result, as pySHACL would report it."""
+    """One validation result, as pySHACL would report it (``focus_term`` and ``value_term``
+    keep the RDF terms for a faithful report)."""
 
     severity: str
     focus: str
@@ -382,6 +313,9 @@ class Result:
     source_shape: rdflib.term.Node
     component: str
     constraint: rdflib.term.Node | None = None
+    focus_term: object = field(default=None, compare=False)
+    value_term: object = field(default=None, compare=False)
+    path_object: object = field(default=None, compare=False)  # a path of .paths
 
 
 class Validator:
@@ -446,7 +380,7 @@ class Validator:
         building the indexes it was the first to need, focus nodes)."""
         start, indexing = time.perf_counter(), self.data.seconds
         focus_nodes = self.data.targets(shape)
-        results = self._check_all(shape, focus_nodes) + self._sparql(shape, set(focus_nodes))
+        results = self._check_all(shape, focus_nodes)
         return results, (time.perf_counter() - start, self.data.seconds - indexing,
                          len(focus_nodes))
 
@@ -456,141 +390,68 @@ class Validator:
         if shape.deactivated:
             return []
         out: list[Result] = []
-        if shape.constraints:
-            path = shape.path
-            lookup = self.data.forward(path[1]).get if path and path[0] == "p" else None
-            counts, others = shape.split
+        path = shape.path
+        # the property shapes of a property shape check its value nodes, not its focus nodes
+        nested: list | None = [] if path is not None and shape.properties else None
+        if shape.components or nested is not None:
+            lookup = self.data.forward(path.iri).get if isinstance(path, Predicate) else None
             for focus in focus_nodes:
                 values = lookup(focus, ()) if lookup is not None else \
-                    self.data.values(focus, path) if path is not None else [focus]
-                for parameter, limit in counts:
-                    if (len(values) < limit) if parameter == "minCount" else \
-                            (len(values) > limit):
-                        out.append(self._result(shape, focus, None, parameter))
-                if others:
-                    for parameter, value in self._violations(values, others):
-                        out.append(self._result(shape, focus, value, parameter))
+                    path.values(self.data, focus) if path is not None else [focus]
+                for component in shape.components:
+                    for failure in component.check(self, shape, focus, values):
+                        out.append(self._result(shape, focus, component, failure))
+                if nested is not None:
+                    nested.extend(values)  # a value reached from two focus nodes counts twice
         for prop in shape.properties:
-            out += self._check_all(prop, focus_nodes)
+            out += self._check_all(prop, nested if nested is not None else focus_nodes)
         return out
 
     def conforms(self, shape: Shape, node) -> bool:
         if shape.on_value_only:  # as check() would find, without the bookkeeping
-            return all(self._value_ok(parameter, arg, node)
-                       for parameter, arg, _ in shape.constraints)
+            return all(c.value_ok(self, node) for c in shape.components)
         key = (shape.node, node)
         if key not in self._conforms:
             self._conforms[key] = True  # a recursive shape conforms on the way down
-            self._conforms[key] = not self.check(shape, node) and not self._sparql(shape, {node})
+            self._conforms[key] = not self.check(shape, node)
         return self._conforms[key]
 
     def check(self, shape: Shape, focus) -> list[Result]:
         """The results of ``shape`` (and its property shapes) on one focus node."""
         return self._check_all(shape, [focus])
 
-    def _result(self, shape: Shape, focus, value, parameter) -> Result:
-        component = _COMPONENT.get(parameter, parameter)
-        return Result(shape.severity, term_text(focus), shape.path_text,
-                      None if value is None else term_text(value), shape.node,
-                      str(SH) + component)
+    def _result(self, shape: Shape, focus, component, failure) -> Result:
+        path_object = shape.path
+        if isinstance(failure, Failure):
+            value, iri = failure.value, failure.component or component.iri
+            if failure.path is not None:
+                path_object = Predicate(ox.NamedNode(failure.path))
+            severity = failure.severity or shape.severity
+            constraint = failure.constraint
+        else:
+            value, iri, severity, constraint = (failure, component.iri, shape.severity, None)
+        path = path_text(path_object)
+        if value is None and shape.path is None and not component.on_value_set:
+            value = focus  # a node shape's constraint: the value is the focus node itself
+        return Result(severity, term_text(focus), path,
+                      None if value is None else term_text(value), shape.node, iri, constraint,
+                      focus, value, path_object)
 
-    def _violations(self, values, constraints: list):
-        """(parameter, offending value or None) for each failed constraint of ``constraints``
-        (all but the counts, which :meth:`_check_all` checks itself)."""
-        for parameter, arg, extra in constraints:
-            if parameter == "hasValue":
-                if arg not in values:
-                    yield parameter, None
-            elif parameter == "uniqueLang":
-                if arg.value == "true":
-                    seen = defaultdict(int)
-                    for v in values:
-                        if isinstance(v, ox.Literal) and v.language:
-                            seen[v.language.lower()] += 1
-                    for _ in sorted(lang for lang, n in seen.items() if n > 1):
-                        yield parameter, None
-            elif parameter == "qualifiedValueShape":
-                matching = sum(1 for v in values if self.conforms(arg, v))
-                low, high = extra
-                if low is not None and matching < low:
-                    yield "QualifiedMinCountConstraintComponent", None
-                if high is not None and matching > high:
-                    yield "QualifiedMaxCountConstraintComponent", None
-            else:
-                for v in values:
-                    if not self._value_ok(parameter, arg, v):
-                        yield parameter, v
-
-    def _value_ok(self, parameter, arg, v) -> bool:
-        if parameter == "class":
-            return self.data.is_instance(v, arg)
-        if parameter == "datatype":
-            if not isinstance(v, ox.Literal):
-                return False
-            if arg.value == _LANG_STRING:
-                return bool(v.language)
-            if v.language or v.datatype != arg:
-                return False
-            pattern = _WELL_FORMED.get(arg.value)
-            return pattern is None or re.fullmatch(pattern, v.value) is not None
-        if parameter == "nodeKind":
-            kind = arg.value.rsplit("#", 1)[-1]
-            is_iri, is_blank = isinstance(v, ox.NamedNode), isinstance(v, ox.BlankNode)
-            is_literal = isinstance(v, ox.Literal)
-            return {"IRI": is_iri, "Literal": is_literal, "BlankNode": is_blank,
-                    "BlankNodeOrIRI": is_blank or is_iri,
-                    "BlankNodeOrLiteral": is_blank or is_literal,
-                    "IRIOrLiteral": is_iri or is_literal}[kind]
-        if parameter == "pattern":
-            return not isinstance(v, ox.BlankNode) and arg.search(v.value) is not None
-        if parameter in ("minLength", "maxLength"):
-            if isinstance(v, ox.BlankNode):
-                return False
-            limit = int(arg.value)
-            return len(v.value) >= limit if parameter == "minLength" else len(v.value) <= limit
-        if parameter == "languageIn":
-            if not isinstance(v, ox.Literal) or not v.language:
-                return False
-            tag = v.language.lower()
-            return any(tag == r.value.lower() or tag.startswith(r.value.lower() + "-")
-                       for r in arg)
-        if parameter == "in":
-            return v in arg
-        if parameter == "node":
-            return self.conforms(arg, v)
-        if parameter == "not":
-            return not self.conforms(arg, v)
-        if parameter == "or":
-            return any(self.conforms(s, v) for s in arg)
-        if parameter == "and":
-            return all(self.conforms(s, v) for s in arg)
-        return _compare(parameter, arg, v)
-
-    def _sparql(self, shape: Shape, focus_nodes: set) -> list[Result]:
-        out = []
-        for constraint, select, severity in shape.sparql:
-            for focus, value in self._sparql_rows(constraint, select):
-                if focus in focus_nodes:
-                    out.append(Result(severity, term_text(focus), shape.path_text,
-                                      None if value is None else term_text(value), shape.node,
-                                      str(SH) + "SPARQLConstraintComponent", constraint))
-        return out
-
-    def _sparql_rows(self, constraint, select: str) -> list[tuple]:
-        """The (this, value) rows of a SPARQL constraint, run once with ``$this`` free."""
+    def sparql_rows(self, constraint, select: str) -> dict:
+        """The rows of a SPARQL constraint by ``this``, the query run once with it unbound."""
         if constraint not in self._sparql_cache:
-            rows = []
+            rows: dict = defaultdict(list)
             solutions = self.data.store.query(self.compiled.prefixes + "\n" + select)
             names = {v.value for v in solutions.variables}
             for row in solutions:
-                rows.append((row["this"], row["value"] if "value" in names else None))
+                rows[row["this"]].append(row["value"] if "value" in names else None)
             self._sparql_cache[constraint] = rows
         return self._sparql_cache[constraint]
 
 
 def _size(shape: Shape) -> int:
     """How many constraints a shape and its property shapes hold."""
-    return len(shape.constraints) + len(shape.sparql) + sum(_size(p) for p in shape.properties)
+    return len(shape.components) + sum(_size(p) for p in shape.properties)
 
 
 _WORKER: tuple[Validator, list[Shape]] | None = None
@@ -612,27 +473,3 @@ def _report(shape: Shape, timing: tuple[float, float, int]) -> None:
     name = str(shape.node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     report(log, "validate", f"shape {name}", seconds, focus_nodes=focus_nodes,
            of_which_indexes_s=round(indexing, 3))
-
-
-def _number(term) -> Decimal | None:
-    try:
-        return Decimal(term.value)
-    except (InvalidOperation, AttributeError):
-        return None
-
-
-def _compare(parameter, arg, v) -> bool:
-    if not isinstance(v, ox.Literal):
-        return False
-    a, b = _number(v), _number(arg)
-    if a is None or b is None:
-        if v.datatype != arg.datatype:
-            return False
-        a, b = v.value, arg.value
-    if parameter == "minInclusive":
-        return a >= b
-    if parameter == "maxInclusive":
-        return a <= b
-    if parameter == "minExclusive":
-        return a > b
-    return a < b
