@@ -408,19 +408,11 @@ def _pyshacl(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph
 
 
 def _shapes_subset(shapes: rdflib.Graph, nodes) -> rdflib.Graph:
-    """The named shapes ``nodes`` with everything they reach through blank nodes, and the
-    prefix declarations SPARQL constraints need."""
+    """The named shapes ``nodes`` with everything they reach through blank nodes and the shapes
+    they name (``sh:node``, ``sh:property``), and the prefix declarations SPARQL constraints
+    need."""
     subset = rdflib.Graph()
-    todo, seen = list(nodes), set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in shapes.predicate_objects(node):
-            subset.add((node, p, o))
-            if isinstance(o, rdflib.BNode) or p in (SH.node, SH.sparql, SH.prefixes):
-                todo.append(o)
+    _copy_closure(shapes, nodes, subset, follow=(SH.node, SH.property, SH.sparql, SH.prefixes))
     for s, p, o in shapes.triples((None, SH.declare, None)):
         subset.add((s, p, o))
         for triple in shapes.triples((o, None, None)):
@@ -482,11 +474,10 @@ def _store_labels(store: ox.Store, nodes: set[str]) -> dict[str, dict[str, str]]
     return labels
 
 
-def _copy_closure(source: rdflib.Graph, node, target: rdflib.Graph):
-    """Copy ``node`` and what it leads to through blank nodes from ``source`` into ``target``."""
-    if not isinstance(node, rdflib.BNode):
-        return node
-    todo, seen = [node], set()
+def _copy_closure(source: rdflib.Graph, starts, target: rdflib.Graph, follow=()) -> None:
+    """Copy the triples of ``starts`` and of what they lead to through blank nodes (and through
+    the predicates ``follow``) from ``source`` into ``target``."""
+    todo, seen = list(starts), set()
     while todo:
         current = todo.pop()
         if current in seen:
@@ -494,9 +485,8 @@ def _copy_closure(source: rdflib.Graph, node, target: rdflib.Graph):
         seen.add(current)
         for p, o in source.predicate_objects(current):
             target.add((current, p, o))
-            if isinstance(o, rdflib.BNode):
+            if isinstance(o, rdflib.BNode) or p in follow:
                 todo.append(o)
-    return node
 
 
 def _report_graph(results: list[ValidationResult]) -> rdflib.Graph:
@@ -518,7 +508,8 @@ def _report_graph(results: list[ValidationResult]) -> rdflib.Graph:
         path = r.terms.get("path")
         if isinstance(path, tuple):  # a path pySHACL wrote in its own report graph
             source, start = path
-            graph.add((node, SH.resultPath, _copy_closure(source, start, graph)))
+            _copy_closure(source, [start], graph)
+            graph.add((node, SH.resultPath, start))
         elif path is not None:
             graph.add((node, SH.resultPath, path_to_rdf(path, graph)))
         elif r.path and not r.path.startswith("^") and "/http" not in r.path:
