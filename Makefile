@@ -4,13 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench lab clean
+.PHONY: help demo test lint bench lab release clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+## help: list the targets
+help:
+	@grep -E '^## [a-z]+:' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
 ## demo: set up, then build the graph, validate it, classify the study day's councils, write their
 ## comparison report and publish the linked-data site to build/site
@@ -40,5 +44,11 @@ lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+## release: stamp VERSION (make release VERSION=x.y.z), date the CHANGELOG, build and try the wheel
+release: $(STAMP)
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
+	$(BIN)/python tools/release.py $(VERSION)
+
+## clean: remove build/ and the environment
 clean:
-	rm -rf build $(VENV)
+	rm -rf build dist $(VENV)

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader
 
 from ..build import Dataset
 from ..errors import InputError
-from ..layout import LANGUAGES, ProjectLayout
+from ..layout import LANGUAGES, NAMESPACES, ProjectLayout
 from ..queries import load_queries
 from .catalogue import describe_dataset
 from .conneg import REPRESENTATIONS
@@ -100,6 +101,15 @@ def _site_files(dataset: Dataset, layout: ProjectLayout) -> tuple[dict[str, byte
         for syntax in RESOURCE_SYNTAXES:
             files[f"{path}.{syntax.extension}"] = serialize(triples, syntax, base)
 
+    # the ontology's versioned IRI (owl:versionIRI, .../def/<version>) serves this version's
+    # ontology in every RDF syntax (its HTML stays at def, the current version)
+    for quad in dataset.store().quads_for_pattern(
+            ox.NamedNode(base + "def"), ox.NamedNode(NAMESPACES["owl"] + "versionIRI"), None,
+            ox.DefaultGraph()):
+        if quad.object.value.startswith(base + "def/"):
+            for syntax in RESOURCE_SYNTAXES:
+                files[f"{site_path(quad.object.value, base)}.{syntax.extension}"] = \
+                    files[f"def.{syntax.extension}"]
     for lang in LANGUAGES:
         files[page_file("index", lang)] = renderer.index_page(
             resources, sorted(dumps), lang)
