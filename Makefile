@@ -33,7 +33,7 @@ test: $(STAMP)
 
 ## lint: ruff on the code and the tests
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 
 ## bench: speed and memory benchmarks against an rdflib/pyshacl baseline
 bench: $(STAMP)

@@ -15,7 +15,7 @@ from .build import write_atomically
 from .errors import InputError
 from .layout import NAMESPACES, RRII
 
-BEGIN = "<!-- BEGIN GENERATED DIAGRAM (rrii diagram --write) -->"
+BEGIN = "<!-- BEGIN GENERATED DIAGRAM (rrii diagram) -->"
 END = "<!-- END GENERATED DIAGRAM -->"
 
 def _name(term: rdflib.term.Node) -> str:

@@ -1,8 +1,10 @@
 """Validate stage: SHACL validation of the built dataset plus the ontology quality checks.
 
 The shapes are ``ontology/shapes/core.ttl`` (sh:Violation) and ``recommended.ttl`` (sh:Warning,
-sh:Info), run with pySHACL over the union of the ontology, vocabulary and data graphs. The checks
-are ``queries/checks/*-violation.rq``: each row a check returns is a Violation. The result is a
+sh:Info), checked over the merge of the ontology, vocabulary and data graphs by the fast engine of
+:mod:`rrii_graph.shacl` (which hands any shape it cannot check to pySHACL), or by pySHACL alone
+(``engine="pyshacl"``). The checks are ``queries/checks/*-violation.rq``: each row a check
+returns is a Violation. The result is a
 :class:`ValidationReport`; it conforms when there is no Violation (Warnings and Infos are reported,
 never fatal). See SHACL 1.0, section 3.6 (validation report).
 """

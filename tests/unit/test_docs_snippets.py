@@ -60,3 +60,26 @@ def test_turtle_and_trig_examples_parse_with_the_pages_prefixes():
             except SyntaxError as exc:
                 pytest.fail(f"docs/model.md, line {line}: {exc}")
     assert checked >= 10
+
+
+def test_the_model_names_every_property_each_rule_reads(layout):
+    """docs/model.md's table of what each typology rule reads matches the rules' queries."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    from rrii_graph.ingest.mapping import _iris_read
+    from rrii_graph.layout import compact
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    rules = sorted(layout.rules_dir.glob("*.rq"))
+    assert rules
+    for rule in rules:
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{rule.stem}` |")),
+                   None)
+        assert row is not None, f"docs/model.md has no row for the rule {rule.stem}"
+        listed = set(re.findall(r"`([^`]+)`", row.split("|")[2]))
+        read = {compact(i).replace(rdf, "rdf:") for i in _iris_read(
+            prepareQuery(rule.read_text(encoding="utf-8")).algebra.p)
+            if "/vocab/" not in i and "/id/" not in i
+            and not compact(i).replace(rdf, "rdf:").split(":")[-1][:1].isupper()}
+        assert listed == read, (rule.stem, sorted(read - listed), sorted(listed - read))

@@ -34,7 +34,12 @@ def test_named_query_answers_the_fixture(case, fixture_graph):
 def test_every_named_query_has_a_manifest_case_and_a_header(layout):
     queries = load_queries(layout.queries_dir)
     covered = {c["query"] for c in CASES}
-    assert set(queries) == covered
+    missing, stale = sorted(set(queries) - covered), sorted(covered - set(queries))
+    assert not missing, (
+        f"named queries without a case in tests/data/queries/manifest.json: {missing}; add "
+        '{"query": NAME, "lang": "en", "rows": N, "contains": [{...}]} with its answer on '
+        "tests/data/shapes/valid/base.trig (see docs/extending.md)")
+    assert not stale, f"manifest cases for queries that no longer exist: {stale}"
     for name, query in queries.items():
         for key in ("question", "returns", "used-by"):
             assert query.header.get(key), f"{name}.rq has no '# {key}:' header"
