@@ -60,12 +60,35 @@ def _dataset(layout: ProjectLayout, data_dir: Path | None, build_dir: Path | Non
     return read_build(build_dir or layout.build_dir)
 
 
+def _dataset_options(verb: str):
+    """``--data DIR`` (a data folder built in memory) and ``--build-dir DIR`` (a built dataset,
+    default ``build/``): where the command reads the graph it ``verb``s."""
+    def decorate(func):
+        func = click.option("--build-dir", type=click.Path(path_type=Path),
+                            help=f"Built dataset to {verb} (default: build/).")(func)
+        return click.option("--data", "data_dir", type=click.Path(path_type=Path),
+                            help=f"{verb.capitalize()} this data folder (built in memory) "
+                                 "instead of build/.")(func)
+    return decorate
+
+
 def _fail(exc: Exception) -> None:
     click.echo(f"error: {exc}", err=True)
     sys.exit(EXIT_USAGE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: an error the library raises on purpose (:class:`RriiError`) ends any
+    command with its message on standard error and exit status 2, in one place."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RriiError as exc:
+            _fail(exc)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rrii")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print, on standard error, how long each part of a stage took "
@@ -95,12 +118,9 @@ def main(ctx: click.Context, verbose: bool) -> None:
               help="Base IRI to publish the project's own IRIs under.")
 def build(data_dir: Path | None, out_dir: Path | None, base_uri: str) -> None:
     """Load ontology, vocabularies, shapes and data; write build/rrii.trig and build/rrii.nq."""
-    try:
-        layout = ProjectLayout.discover()
-        started = time.perf_counter()
-        dataset, result = run_build(layout, data_dir, out_dir, base_uri)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    started = time.perf_counter()
+    dataset, result = run_build(layout, data_dir, out_dir, base_uri)
     kinds: dict[str, int] = {}
     for info in dataset.graphs.values():
         kinds[info["kind"]] = kinds.get(info["kind"], 0) + 1
@@ -115,10 +135,7 @@ def build(data_dir: Path | None, out_dir: Path | None, base_uri: str) -> None:
               help="Language of the messages.")
 @click.option("--format", "fmt", type=click.Choice(("text", "json", "turtle")), default="text",
               show_default=True, help="Report format.")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path),
-              help="Validate this data folder (built in memory) instead of build/.")
-@click.option("--build-dir", type=click.Path(path_type=Path),
-              help="Built dataset to validate (default: build/).")
+@_dataset_options("validate")
 @click.option("--out", "out_file", type=click.Path(path_type=Path),
               help="Write the report to this file instead of standard output.")
 @click.option("--engine", type=click.Choice(("fast", "pyshacl")), default="fast",
@@ -131,13 +148,10 @@ def build(data_dir: Path | None, out_dir: Path | None, base_uri: str) -> None:
 def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
              out_file: Path | None, engine: str, workers: int | None) -> None:
     """SHACL validation and ontology checks. Exit 0 without Violations, 1 with, 2 on errors."""
-    try:
-        check_lang(lang)
-        layout = ProjectLayout.discover()
-        dataset = _dataset(layout, data_dir, build_dir)
-        report = validate_dataset(dataset, layout.checks_dir, engine, workers)
-    except RriiError as exc:
-        _fail(exc)
+    check_lang(lang)
+    layout = ProjectLayout.discover()
+    dataset = _dataset(layout, data_dir, build_dir)
+    report = validate_dataset(dataset, layout.checks_dir, engine, workers)
     if fmt == "json":
         text = report.to_json(lang)
     elif fmt == "turtle":
@@ -169,37 +183,31 @@ def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
                    "graph is the union of its graphs, such as Virtuoso; see docs/model.md).")
 @click.option("--timeout", type=click.IntRange(1, 3600), default=30, show_default=True,
               help="Seconds to wait for a remote endpoint.")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path),
-              help="Use this data folder (built in memory) instead of build/.")
-@click.option("--build-dir", type=click.Path(path_type=Path),
-              help="Built dataset to query (default: build/).")
+@_dataset_options("query")
 def query(name: str | None, list_: bool, query_file: Path | None, params: tuple[str, ...],
           lang: str, fmt: str, endpoint: str | None, default_graph: str | None, timeout: int,
           data_dir: Path | None, build_dir: Path | None) -> None:
     """Run a named SPARQL query (or --file) on the graph or on a remote --endpoint."""
-    try:
-        layout = ProjectLayout.discover()
-        if list_:
-            for qname, named in sorted(load_queries(layout.queries_dir).items()):
-                click.echo(f"{qname:28} {named.question}")
-            return
-        if (name is None) == (query_file is None):
-            raise click.UsageError("give a query NAME or --file (and not both); see --list")
-        named = load_query(query_file) if query_file else get_query(layout.queries_dir, name)
-        pairs = {}
-        for item in params:
-            key, sep, value = item.partition("=")
-            if not sep or not key:
-                raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-            pairs[key] = value
-        if endpoint:
-            table = run_remote(endpoint, named, bind_params(named, pairs, lang), timeout,
-                               default_graph=default_graph)
-        else:
-            dataset = _dataset(layout, data_dir, build_dir)
-            table = run_named(dataset.store(), named, pairs, lang, dataset.base_uri)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    if list_:
+        for qname, named in sorted(load_queries(layout.queries_dir).items()):
+            click.echo(f"{qname:28} {named.question}")
+        return
+    if (name is None) == (query_file is None):
+        raise click.UsageError("give a query NAME or --file (and not both); see --list")
+    named = load_query(query_file) if query_file else get_query(layout.queries_dir, name)
+    pairs = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        pairs[key] = value
+    if endpoint:
+        table = run_remote(endpoint, named, bind_params(named, pairs, lang), timeout,
+                           default_graph=default_graph)
+    else:
+        dataset = _dataset(layout, data_dir, build_dir)
+        table = run_named(dataset.store(), named, pairs, lang, dataset.base_uri)
     out = {"csv": table.to_csv, "json": table.to_json, "md": table.to_markdown,
            "table": table.to_table}[fmt]()
     click.echo(out, nl=False)
@@ -210,18 +218,12 @@ def query(name: str | None, list_: bool, query_file: Path | None, params: tuple[
               help="Language of the labels.")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
               show_default=True)
-@click.option("--data", "data_dir", type=click.Path(path_type=Path),
-              help="Use this data folder (built in memory) instead of build/.")
-@click.option("--build-dir", type=click.Path(path_type=Path),
-              help="Built dataset to read (default: build/).")
+@_dataset_options("read")
 def coverage(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None) -> None:
     """What the graph knows about each council, dimension by dimension, and where it is thin."""
-    try:
-        layout = ProjectLayout.discover()
-        dataset = _dataset(layout, data_dir, build_dir)
-        rows = council_coverage(dataset.store(), layout.queries_dir, lang, dataset.base_uri)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    dataset = _dataset(layout, data_dir, build_dir)
+    rows = council_coverage(dataset.store(), layout.queries_dir, lang, dataset.base_uri)
     if fmt == "json":
         body = [{"council": r.council, "label": r.label, "sources": r.sources, "thin": r.thin,
                  "unknown": r.unknown,
@@ -253,23 +255,17 @@ def coverage(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None)
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ca", show_default=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=Path("report.html"),
               show_default=True, help="Report file: .html (self-contained) or .md.")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path),
-              help="Use this data folder (built in memory) instead of build/.")
-@click.option("--build-dir", type=click.Path(path_type=Path),
-              help="Built dataset to read (default: build/).")
+@_dataset_options("read")
 def compare(councils: tuple[str, ...], lang: str, out_file: Path, data_dir: Path | None,
             build_dir: Path | None) -> None:
     """The study day's comparison for COUNCILS (slugs such as ajuntament-terrassa, or IRIs;
     default: Terrassa, Granollers and Vilafranca del Penedès)."""
     if out_file.suffix not in (".html", ".md"):
         raise click.BadParameter("the report file must end in .html or .md", param_hint="--out")
-    try:
-        layout = ProjectLayout.discover()
-        dataset = _dataset(layout, data_dir, build_dir)
-        report = build_report(dataset, layout, list(councils) or None, lang)
-        path = write_report(report, out_file)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    dataset = _dataset(layout, data_dir, build_dir)
+    report = build_report(dataset, layout, list(councils) or None, lang)
+    path = write_report(report, out_file)
     click.echo(f"comparison of {len(report.councils)} bodies written to {path}")
 
 
@@ -280,29 +276,23 @@ def compare(councils: tuple[str, ...], lang: str, out_file: Path, data_dir: Path
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ca", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True)
-@click.option("--data", "data_dir", type=click.Path(path_type=Path),
-              help="Use this data folder (built in memory) instead of build/.")
-@click.option("--build-dir", type=click.Path(path_type=Path),
-              help="Built dataset to read (default: build/).")
+@_dataset_options("read")
 def typology(councils: tuple[str, ...], explain: bool, lang: str, fmt: str,
              data_dir: Path | None, build_dir: Path | None) -> None:
     """The organisational model of each council (or of COUNCILS, slugs or IRIs) on every axis
     of the typology, as derived by the rules in queries/rules/."""
-    try:
-        layout = ProjectLayout.discover()
-        dataset = _dataset(layout, data_dir, build_dir)
-        store, queries = dataset.store(), load_queries(layout.queries_dir)
-        items = []
-        for council in councils or (None,):
-            iri = parse_param("council", council, dataset.base_uri).value if council else None
-            found = classifications(store, queries, lang, iri, dataset.base_uri)
-            if council and not found:
-                raise RriiError(f"no classification for council {council!r}; "
-                                "run 'rrii coverage' to see the councils the graph knows")
-            items += found
-        axes = axis_order(layout.rules_dir)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    dataset = _dataset(layout, data_dir, build_dir)
+    store, queries = dataset.store(), load_queries(layout.queries_dir)
+    items = []
+    for council in councils or (None,):
+        iri = parse_param("council", council, dataset.base_uri).value if council else None
+        found = classifications(store, queries, lang, iri, dataset.base_uri)
+        if council and not found:
+            raise RriiError(f"no classification for council {council!r}; "
+                            "run 'rrii coverage' to see the councils the graph knows")
+        items += found
+    axes = axis_order(layout.rules_dir)
     if fmt == "json":
         click.echo(typology_json(items), nl=False)
     else:
@@ -316,10 +306,7 @@ def typology(councils: tuple[str, ...], explain: bool, lang: str, fmt: str,
               help="Image file to write: .png or .svg.")
 @click.option("--date", help="The organigram at this date (a year or YYYY-MM-DD).")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="ca", show_default=True)
-@click.option("--data", "data_dir", type=click.Path(path_type=Path),
-              help="Use this data folder (built in memory) instead of build/.")
-@click.option("--build-dir", type=click.Path(path_type=Path),
-              help="Built dataset to read (default: build/).")
+@_dataset_options("read")
 def plot(name: str, councils: tuple[str, ...], out_file: Path, date: str | None, lang: str,
          data_dir: Path | None, build_dir: Path | None) -> None:
     """Draw NAME (organigram, heatmap, networks, timeline) for COUNCILS (slugs or IRIs; default:
@@ -327,17 +314,14 @@ def plot(name: str, councils: tuple[str, ...], out_file: Path, date: str | None,
     fmt = out_file.suffix.lstrip(".").lower()
     if fmt not in ("png", "svg"):
         raise click.BadParameter("the image file must end in .png or .svg", param_hint="--out")
-    try:
-        layout = ProjectLayout.discover()
-        dataset = _dataset(layout, data_dir, build_dir)
-        queries = load_queries(layout.queries_dir)
-        iris = [parse_param("council", c, dataset.base_uri).value
-                for c in (councils or STUDY_DAY_COUNCILS)]
-        image = named_plot(name, dataset.store(), queries, iris, lang, fmt, date,
-                           dataset.base_uri)
-        write_atomically(out_file, [image])
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    dataset = _dataset(layout, data_dir, build_dir)
+    queries = load_queries(layout.queries_dir)
+    iris = [parse_param("council", c, dataset.base_uri).value
+            for c in (councils or STUDY_DAY_COUNCILS)]
+    image = named_plot(name, dataset.store(), queries, iris, lang, fmt, date,
+                       dataset.base_uri)
+    write_atomically(out_file, [image])
     click.echo(f"{name} written to {out_file} ({len(image):,} bytes)")
 
 
@@ -345,24 +329,18 @@ def plot(name: str, councils: tuple[str, ...], out_file: Path, date: str | None,
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("site"),
               show_default=True, help="Folder to write the site to (replaced atomically).")
 @click.option("--base-uri", help="Publish the IRIs under this base (default: the build's).")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path),
-              help="Use this data folder (built in memory) instead of build/.")
-@click.option("--build-dir", type=click.Path(path_type=Path),
-              help="Built dataset to publish (default: build/).")
+@_dataset_options("publish")
 def publish(out_dir: Path, base_uri: str | None, data_dir: Path | None,
             build_dir: Path | None) -> None:
     """Write the linked-open-data site: dumps, DCAT-AP catalogue, VoID, one page per resource
     in ca/es/en with its Turtle, JSON-LD and N-Triples, and content-negotiation configs."""
-    try:
-        layout = ProjectLayout.discover()
-        if base_uri is not None:
-            dataset = load_dataset(layout, data_dir, base_uri)
-        else:
-            dataset = _dataset(layout, data_dir, build_dir)
-        started = time.perf_counter()
-        result = publish_site(dataset, layout, out_dir)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    if base_uri is not None:
+        dataset = load_dataset(layout, data_dir, base_uri)
+    else:
+        dataset = _dataset(layout, data_dir, build_dir)
+    started = time.perf_counter()
+    result = publish_site(dataset, layout, out_dir)
     click.echo(f"published {result.resources} resources ({result.pages} pages, {result.files} "
                f"files, {result.bytes / 1e6:.1f} MB) to {result.out_dir} in "
                f"{time.perf_counter() - started:.1f} s")
@@ -379,10 +357,7 @@ def publish(out_dir: Path, base_uri: str | None, data_dir: Path | None,
               help="Most results (rows or triples) a SPARQL answer carries.")
 def serve(site_dir: Path, host: str, port: int, timeout: int, limit: int) -> None:
     """Serve the site with content negotiation and a read-only SPARQL endpoint at /sparql."""
-    try:
-        server = SiteServer(site_dir, host, port, timeout, limit).start()
-    except RriiError as exc:
-        _fail(exc)
+    server = SiteServer(site_dir, host, port, timeout, limit).start()
     click.echo(f"serving {site_dir} at {server.url} (SPARQL at {server.url}sparql); "
                "Ctrl-C stops")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the Oxigraph server too
@@ -406,20 +381,14 @@ def serve(site_dir: Path, host: str, port: int, timeout: int, limit: int) -> Non
 @click.option("--timeout", type=click.IntRange(1, 3600), default=120, show_default=True)
 @click.option("--no-default", is_flag=True,
               help="Do not replace the default graph with the merge of all graphs.")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path),
-              help="Use this data folder (built in memory) instead of build/.")
-@click.option("--build-dir", type=click.Path(path_type=Path),
-              help="Built dataset to push (default: build/).")
+@_dataset_options("push")
 def push(endpoint: str, auth: str | None, merge_graph: str | None, timeout: int,
          no_default: bool, data_dir: Path | None, build_dir: Path | None) -> None:
     """Load the graph into a triple store, graph by graph (SPARQL 1.1 Graph Store Protocol)."""
-    try:
-        layout = ProjectLayout.discover()
-        dataset = _dataset(layout, data_dir, build_dir)
-        result = push_dataset(dataset, endpoint, timeout, auth, not no_default,
-                              merge_graph=merge_graph)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    dataset = _dataset(layout, data_dir, build_dir)
+    result = push_dataset(dataset, endpoint, timeout, auth, not no_default,
+                          merge_graph=merge_graph)
     merge = f" and the merge as <{merge_graph}>" if merge_graph else " and the merged default graph"
     click.echo(f"pushed {result.graphs} named graphs"
                + ("" if no_default else merge)
@@ -478,13 +447,10 @@ def import_org_command(files: tuple[Path, ...], source_url: str, title: str | No
                        lang: str | None) -> None:
     """Lift W3C ORG, CPOV, OWL-Time, schema.org or FOAF FILES (Turtle, TriG, N-Triples,
     RDF/XML, JSON-LD) into one source graph, and print what was understood."""
-    try:
-        layout = ProjectLayout.discover()
-        source = _source(source_url, title, title_lang, publisher, issued, seen, confidence,
-                         slug, files[0].name)
-        report = import_org(list(files), source, layout, out_dir, councils, body_type, lang)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    source = _source(source_url, title, title_lang, publisher, issued, seen, confidence,
+                     slug, files[0].name)
+    report = import_org(list(files), source, layout, out_dir, councils, body_type, lang)
     click.echo(report.to_text(), nl=False)
 
 
@@ -499,13 +465,10 @@ def import_municipalities_command(file: Path, source_url: str, title: str | None
                                   out_dir: Path | None, lang: str) -> None:
     """Municipalities and their councils from an official list: INE's code dictionary
     (.xlsx), Idescat's or the Generalitat's municipality lists (.csv, .txt)."""
-    try:
-        layout = ProjectLayout.discover()
-        source = _source(source_url, title, title_lang, publisher, issued, seen, confidence,
-                         slug, file.name)
-        result = import_municipalities(file, source, layout, out_dir, lang)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    source = _source(source_url, title, title_lang, publisher, issued, seen, confidence,
+                     slug, file.name)
+    result = import_municipalities(file, source, layout, out_dir, lang)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"imported {result.municipalities} municipalities ({result.matched} already in "
@@ -529,13 +492,10 @@ def import_wikidata_command(endpoint: str, ine_codes: tuple[str, ...], confidenc
                             out_dir: Path | None) -> None:
     """Population, twinnings and memberships of the councils from Wikidata, matched by the
     INE code of their municipality (P772)."""
-    try:
-        layout = ProjectLayout.discover()
-        result = import_wikidata(endpoint, layout,
-                                 query_date or datetime.date.today().isoformat(), ine_codes,
-                                 out_dir, confidence, timeout)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    result = import_wikidata(endpoint, layout,
+                             query_date or datetime.date.today().isoformat(), ine_codes,
+                             out_dir, confidence, timeout)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     counts = ", ".join(f"{n} {k}" for k, n in result.statements.items())
@@ -549,11 +509,8 @@ def import_wikidata_command(endpoint: str, ine_codes: tuple[str, ...], confidenc
 def import_survey_command(file: Path, out_dir: Path | None) -> None:
     """A filled council survey (templates/council-survey.xlsx) as source graphs. Every cell is
     checked first: on any error nothing is written."""
-    try:
-        layout = ProjectLayout.discover()
-        result = import_survey(file, layout, out_dir)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    result = import_survey(file, layout, out_dir)
     rows = ", ".join(f"{n} {sheet}" for sheet, n in result.rows.items() if n)
     click.echo(f"imported {result.statements} statements in {len(result.graphs)} source "
                f"graphs ({rows})\n  {result.out_file}")
@@ -573,11 +530,8 @@ def export() -> None:
 def export_survey_command(council: str | None, out_file: Path, data_dir: Path | None) -> None:
     """The council survey workbook, filled from the graph for COUNCIL (an IRI, a prefixed name
     such as ib:ajuntament-terrassa, or a slug such as terrassa); blank without COUNCIL."""
-    try:
-        layout = ProjectLayout.discover()
-        result = export_survey(layout, out_file, council, data_dir)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    result = export_survey(layout, out_file, council, data_dir)
     if result.council is None:
         click.echo(f"wrote the blank survey\n  {result.out_file}")
         return
@@ -597,14 +551,11 @@ def export_survey_command(council: str | None, out_file: Path, data_dir: Path | 
 def synth(councils: int, seed: int, out_dir: Path, period: int) -> None:
     """Synthetic councils for scale tests (own namespace; never part of the curated graph).
     Build or validate them with --data OUT."""
-    try:
-        layout = ProjectLayout.discover()
-        if out_dir.resolve() == layout.data_dir.resolve() or layout.data_dir.resolve() in \
-                out_dir.resolve().parents:
-            raise click.BadParameter("synthetic data never goes into data/", param_hint="--out")
-        result = synthesise(councils, seed, out_dir, period)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    if out_dir.resolve() == layout.data_dir.resolve() or layout.data_dir.resolve() in \
+            out_dir.resolve().parents:
+        raise click.BadParameter("synthetic data never goes into data/", param_hint="--out")
+    result = synthesise(councils, seed, out_dir, period)
     click.echo(f"{result.councils} synthetic councils, {result.quads} quads in {result.files} "
                f"files, {result.seeded} seeded violations (see {out_dir / 'manifest.json'})")
 
@@ -613,12 +564,9 @@ def synth(councils: int, seed: int, out_dir: Path, period: int) -> None:
 @click.option("--check", is_flag=True, help="Only report whether docs/model.md is up to date.")
 def diagram(check: bool) -> None:
     """Regenerate the class diagram in docs/model.md from ontology/rrii.ttl."""
-    try:
-        layout = ProjectLayout.discover()
-        current = update_model_doc(layout.ontology_file, layout.root / "docs" / "model.md",
-                                   write=not check)
-    except RriiError as exc:
-        _fail(exc)
+    layout = ProjectLayout.discover()
+    current = update_model_doc(layout.ontology_file, layout.root / "docs" / "model.md",
+                               write=not check)
     if current:
         click.echo("docs/model.md diagram is up to date")
     elif check:

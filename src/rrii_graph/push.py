@@ -11,6 +11,7 @@ store that refuses a graph stops the push with its status and answer.
 
 from __future__ import annotations
 
+import base64
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,22 +35,61 @@ class PushResult:
     triples: int
 
 
-def _put(url: str, body: bytes, timeout: int, auth: str | None) -> None:
-    """PUT the body; with ``auth`` (``user:password``), answer the store's challenge in HTTP
-    basic or digest authentication, whichever it asks for (Virtuoso's
-    ``/sparql-graph-crud-auth`` asks for digest)."""
-    handlers: list[urllib.request.BaseHandler] = []
-    if auth:
+class _Authorizer:
+    """Credentials sent with the first byte of each PUT. A store that asks for digest
+    authentication (Virtuoso's ``/sparql-graph-crud-auth``) answers a request without them with
+    401 at once, and may close the connection while a large body is still being sent: so its
+    challenge is fetched once with a small request, and every PUT carries its answer."""
+
+    def __init__(self, endpoint: str, auth: str, timeout: int):
         user, _, password = auth.partition(":")
+        self._basic = "Basic " + base64.b64encode(auth.encode()).decode()
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, url, user, password)
-        handlers = [urllib.request.HTTPDigestAuthHandler(passwords),
-                    urllib.request.HTTPBasicAuthHandler(passwords)]
-    opener = urllib.request.build_opener(*handlers)
-    request = urllib.request.Request(url, data=body, method="PUT",
-                                     headers={"Content-Type": "application/n-triples"})
-    with opener.open(request, timeout=timeout) as answer:
-        answer.read()
+        passwords.add_password(None, endpoint, user, password)
+        self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
+        self._challenge: dict | None = None
+        self._timeout = timeout
+        self.probe(endpoint)
+
+    def probe(self, url: str, answer: urllib.error.HTTPError | None = None) -> None:
+        """Read the store's challenge (from ``answer``, or from a HEAD request to ``url``)."""
+        if answer is None:
+            try:
+                probe = urllib.request.Request(url, method="HEAD")
+                with urllib.request.urlopen(probe, timeout=self._timeout) as reply:
+                    reply.read()
+                return  # no challenge: basic credentials, sent pre-emptively, will do
+            except urllib.error.HTTPError as exc:
+                answer = exc
+            except (urllib.error.URLError, TimeoutError, ConnectionError):
+                return  # the PUT will say what is wrong
+        header = answer.headers.get("WWW-Authenticate", "") if answer.code == 401 else ""
+        if header.lower().startswith("digest "):
+            self._challenge = urllib.request.parse_keqv_list(
+                urllib.request.parse_http_list(header[7:]))
+
+    def header(self, request: urllib.request.Request) -> str:
+        if self._challenge is None:
+            return self._basic
+        return "Digest " + self._digest.get_authorization(request, self._challenge)
+
+
+def _put(url: str, body: bytes, timeout: int, authorizer: _Authorizer | None) -> None:
+    """PUT the body, with the credentials of ``authorizer`` if any; a stale digest challenge
+    is renewed once."""
+    for attempt in (1, 2):
+        request = urllib.request.Request(url, data=body, method="PUT",
+                                         headers={"Content-Type": "application/n-triples"})
+        if authorizer is not None:
+            request.add_header("Authorization", authorizer.header(request))
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                answer.read()
+            return
+        except urllib.error.HTTPError as exc:
+            if exc.code != 401 or authorizer is None or attempt == 2:
+                raise
+            authorizer.probe(url, exc)
 
 
 def push_dataset(dataset: Dataset, endpoint: str, timeout: int = 120, auth: str | None = None,
@@ -77,11 +117,12 @@ def push_dataset(dataset: Dataset, endpoint: str, timeout: int = 120, auth: str 
         else:
             targets.append((f"the merge <{merge_graph}>", f"{endpoint}{separator}graph="
                             f"{urllib.parse.quote(merge_graph, safe='')}", merged))
+    authorizer = _Authorizer(endpoint, auth, timeout) if auth else None
     total = 0
     for name, url, triples in targets:
         body = bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         try:
-            _put(url, body, timeout, auth)
+            _put(url, body, timeout, authorizer)
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode(errors="replace").strip()[:300]
             raise PushError(f"the store refused {name} with HTTP {exc.code} {exc.reason}"

@@ -20,6 +20,7 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from .errors import QueryError
 from .layout import DEFAULT_BASE, NAMESPACES
+from .sparql import text as sparql_text
 
 _KNOWN_PREFIXES = {"rrii": DEFAULT_BASE + "def#", **NAMESPACES}
 
@@ -93,10 +94,10 @@ def get_query(folder: Path, name: str) -> NamedQuery:
 
 def rebase_query(text: str, base_uri: str) -> str:
     """Point the query's own-namespace IRIs at ``base_uri`` when the data was built under
-    another base than the default one."""
+    another base than the default one (its IRI tokens only: strings and comments stay)."""
     if base_uri == DEFAULT_BASE:
         return text
-    return text.replace("<" + DEFAULT_BASE, "<" + base_uri)
+    return sparql_text.replace_iris(text, DEFAULT_BASE, base_uri)
 
 
 def run_select(
@@ -229,38 +230,60 @@ def council_coverage(
 
 # --- Running named queries with parameters, locally or on a remote SPARQL 1.1 endpoint
 
-_PARAM = re.compile(r"([A-Za-z][\w-]*)\s*(?:\([^)]*\))?")
+_PARAM = re.compile(r"([A-Za-z][\w-]*)\s*(?:\(([^)]*)\))?")
+
+
+def declared_param_types(query: NamedQuery) -> dict[str, str]:
+    """Each parameter of the ``# params:`` header with its declared type, e.g.
+    ``council (IRI, optional), lang (ca|es|en)`` gives ``{"council": "IRI", "lang": "ca|es|en"}``
+    (the type is what the parentheses say before a comma or a semicolon; "" when none)."""
+    text = query.header.get("params", "")
+    return {m.group(1): re.split(r"[,;]", m.group(2) or "")[0].strip()
+            for m in _PARAM.finditer(text)}
 
 
 def declared_params(query: NamedQuery) -> list[str]:
     """Parameter names from the ``# params:`` header line, e.g. ``council (IRI), lang``."""
-    text = query.header.get("params", "")
-    return [m.group(1) for m in _PARAM.finditer(re.sub(r"\([^)]*\)", "", text))]
+    return list(declared_param_types(query))
 
 
-def parse_param(name: str, value: str, base_uri: str = DEFAULT_BASE) -> ox.NamedNode | ox.Literal:
-    """Turn a ``key=value`` parameter into an RDF term. IRIs stay IRIs; a bare council slug such
-    as ``ajuntament-terrassa`` becomes the council's IRI; anything else is a plain literal."""
-    if value.startswith(("http://", "https://")):
-        return ox.NamedNode(value)
-    if name in ("council", "other") and re.fullmatch(r"[a-z0-9-]+", value):
-        return ox.NamedNode(f"{base_uri}id/body/{value}")
-    if name in ("subject", "predicate", "event"):
+def parse_param(name: str, value: str, base_uri: str = DEFAULT_BASE,
+                kind: str | None = None) -> ox.NamedNode | ox.Literal:
+    """Turn a ``key=value`` parameter into an RDF term, by its declared type (``kind``): an
+    ``IRI`` parameter takes an http(s) IRI (a council, ``council``/``other``, also its slug such
+    as ``ajuntament-terrassa``); an ``a|b|c`` parameter one of those values; anything else is a
+    plain literal."""
+    if kind is None:  # the names the named queries use, for callers without a header
+        kind = "IRI" if name in ("council", "other", "subject", "predicate", "event") else ""
+    if kind.upper() == "IRI":
+        if value.startswith(("http://", "https://")):
+            return ox.NamedNode(value)
+        if name in ("council", "other") and re.fullmatch(r"[a-z0-9-]+", value):
+            return ox.NamedNode(f"{base_uri}id/body/{value}")
         raise QueryError(f"parameter {name!r} takes an IRI, got {value!r}")
+    if re.fullmatch(r"[\w-]+(\|[\w-]+)+", kind) and value not in kind.split("|"):
+        raise QueryError(f"parameter {name!r} takes one of {kind.replace('|', ', ')}, "
+                         f"got {value!r}")
     return ox.Literal(value)
 
 
 def bind_params(query: NamedQuery, params: dict[str, str], lang: str | None,
                 base_uri: str = DEFAULT_BASE) -> dict[str, ox.NamedNode | ox.Literal]:
-    """Check the parameters against the query's header and turn them into bindings."""
-    allowed = declared_params(query)
+    """Check the parameters against the query's header, and the header against the query (a
+    declared parameter is a variable of the query), and turn them into bindings."""
+    declared = declared_param_types(query)
+    used = sparql_text.variables(query.text)
+    unused = sorted(set(declared) - used)
+    if unused:
+        raise QueryError(f"query {query.name!r} declares the parameters {unused} in its header "
+                         "but never uses them as variables; fix its '# params:' line")
     bindings: dict[str, ox.NamedNode | ox.Literal] = {}
     for name, value in params.items():
-        if name not in allowed:
-            known = ", ".join(allowed) or "none"
+        if name not in declared:
+            known = ", ".join(declared) or "none"
             raise QueryError(f"query {query.name!r} has no parameter {name!r} (it takes: {known})")
-        bindings[name] = parse_param(name, value, base_uri)
-    if lang is not None and "lang" in allowed:
+        bindings[name] = parse_param(name, value, base_uri, declared[name])
+    if lang is not None and "lang" in declared:
         bindings["lang"] = ox.Literal(lang)
     return bindings
 
@@ -378,63 +401,22 @@ class ResultTable:
 
 
 def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind the values with a SPARQL VALUES block at the start of the outer WHERE group (a
-    remote endpoint cannot take bindings otherwise; see :func:`run_select` for the embedded
-    store). Terms are written in N-Triples syntax by pyoxigraph, so a value can never change
-    the query's structure."""
+    """Bind the values with a SPARQL VALUES block at the start of the outer WHERE group and of
+    each top-level subquery that projects a bound variable (:func:`rrii_graph.sparql.text.
+    insert_values`, on the query's tokens), the language also into the label comparisons; the
+    result is parsed again before it is used. A remote endpoint cannot take bindings otherwise;
+    see :func:`run_select` for the embedded store."""
     if not bindings:
         return text
-    match = re.search(r"\bWHERE\s*\{", text, flags=re.IGNORECASE)
-    if match is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    # The same block also opens each subquery of the outer group that projects a bound
-    # variable: its rows for other values could never join the outer row, and a store
-    # evaluates a subquery on its own, for every value (one council's question computed for
-    # all 10,000). A subquery nested in another is left alone: there the variable may range
-    # over every value on purpose.
-    inserts = [(match.end(), sorted(bindings))]
-    for where_end, projected in _subqueries(text, match.end()):
-        names = sorted(n for n in bindings if n in projected)
-        if names:
-            inserts.append((where_end, names))
-    for at, names in sorted(inserts, reverse=True):
-        block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-                 + " ".join(str(bindings[n]) for n in names) + ") }")
-        text = text[:at] + "\n  " + block + text[at:]
-    if "lang" in bindings:
-        # A VALUES row does not reach the label lookups nested inside OPTIONAL groups (each
-        # group is evaluated on its own), so the language also goes into their comparisons,
-        # as the same N-Triples term.
-        text = re.sub(r"=\s*\?lang\b", "= " + str(bindings["lang"]), text)
-    return text
-
-
-_SUBQUERY = re.compile(r"\{(?:\s*#[^\n]*)*\s*SELECT\b((?:(?!\bWHERE\b).)*?)\bWHERE\s*\{",
-                       flags=re.IGNORECASE | re.DOTALL)
-
-
-def _subqueries(text: str, after: int) -> list[tuple[int, set[str]]]:
-    """(end of its ``WHERE {``, its plainly projected variables) for each subquery that starts
-    after ``after`` and is not inside another subquery."""
-    found: list[tuple[int, set[str]]] = []
-    closes_at = -1
-    for match in _SUBQUERY.finditer(text, after):
-        if match.start() < closes_at:
-            continue  # nested in the previous subquery
-        depth, at = 0, match.start()
-        for at in range(match.start(), len(text)):
-            depth += {"{": 1, "}": -1}.get(text[at], 0)
-            if depth == 0:
-                break
-        closes_at = at
-        projection = match.group(1)
-        while True:  # drop "(expression AS ?v)": only plain variables are bound from outside
-            stripped = re.sub(r"\([^()]*\)", "", projection)
-            if stripped == projection:
-                break
-            projection = stripped
-        found.append((match.end(), set(re.findall(r"\?(\w+)", projection))))
-    return found
+    try:
+        bound = sparql_text.insert_values(text, bindings)
+        if "lang" in bindings:
+            # A VALUES row does not reach the label lookups nested inside OPTIONAL groups (each
+            # group is evaluated on its own), so the language also goes into their comparisons.
+            bound = sparql_text.replace_variable_after_equals(bound, "lang", bindings["lang"])
+        return sparql_text.checked(bound)
+    except (sparql_text.SparqlTextError, SyntaxError) as exc:
+        raise QueryError(f"cannot bind the parameters {sorted(bindings)}: {exc}") from exc
 
 
 def run_remote(endpoint: str, query: NamedQuery,
