@@ -21,6 +21,7 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 from .errors import QueryError
 from .layout import DEFAULT_BASE, NAMESPACES
 from .sparql import text as sparql_text
+from .terms import in_language, term_text
 
 _KNOWN_PREFIXES = {"rrii": DEFAULT_BASE + "def#", **NAMESPACES}
 
@@ -41,11 +42,10 @@ class NamedQuery:
         return self.header.get("question", "")
 
     def message(self, lang: str) -> str:
-        """The check's message in ``lang``, falling back to ca, es, en."""
-        for key in (lang, "ca", "es", "en"):
-            if f"message@{key}" in self.header:
-                return self.header[f"message@{key}"]
-        return self.header.get("message", self.name)
+        """The check's message in ``lang``, falling back in the project's language order."""
+        messages = {k.split("@", 1)[1]: v for k, v in self.header.items()
+                    if k.startswith("message@")}
+        return in_language(messages, lang, self.header.get("message", self.name))
 
 
 @dataclass(frozen=True)
@@ -307,10 +307,7 @@ class ResultTable:
 
     @classmethod
     def from_result(cls, result: QueryResult) -> ResultTable:
-        def text(term) -> str | None:
-            if term is None:
-                return None
-            return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+        text = term_text
 
         def datatype(term) -> str | None:
             return term.datatype.value if isinstance(term, ox.Literal) else None

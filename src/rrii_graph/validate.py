@@ -28,6 +28,7 @@ from .layout import LANGUAGES, NAMESPACES
 from .queries import load_queries, run_select
 from .shacl import DataIndex, Validator, compile_shapes
 from .shacl.paths import path_to_rdf
+from .terms import in_language, term_text
 from .timing import timed
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -58,10 +59,7 @@ class ValidationResult:
     terms: dict = field(default_factory=dict, compare=False, repr=False)
 
     def message(self, lang: str) -> str:
-        for key in (lang, "ca", "es", "en", ""):
-            if key in self.messages:
-                return self.messages[key]
-        return next(iter(self.messages.values()), "")
+        return in_language(self.messages, lang, next(iter(self.messages.values()), ""))
 
     def sort_key(self) -> tuple:
         return (SEVERITIES.index(self.severity), self.focus, self.path or "", self.shape or "",
@@ -88,10 +86,7 @@ class ValidationReport:
 
     def label(self, node: str, lang: str) -> str | None:
         by_lang = self.labels.get(node, {})
-        for key in (lang, "ca", "es", "en", ""):
-            if key in by_lang:
-                return by_lang[key]
-        return next(iter(by_lang.values()), None)
+        return in_language(by_lang, lang, next(iter(by_lang.values()), None))
 
     def summary(self) -> str:
         return (f"{self.count('Violation')} violations, {self.count('Warning')} warnings, "
@@ -273,12 +268,7 @@ def run_checks(store: ox.Store, checks_dir: Path, base_uri: str) -> list[Validat
     return results
 
 
-def _ox_text(term) -> str | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
+_ox_text = term_text
 
 
 def _add_check_results(report: rdflib.Graph, results: list[ValidationResult]) -> None:

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..build import Dataset
 from ..layout import NAMESPACES, compact
+from ..terms import in_language, term_text
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = NAMESPACES["skos"]
@@ -55,9 +56,9 @@ class ResourceIndex:
     def label(self, iri: str, lang: str) -> str:
         """The label in ``lang``, else Catalan, Spanish, English, any; else a compact IRI."""
         by_lang = self.labels.get(iri, {})
-        for key in (lang, "ca", "es", "en", ""):
-            if key in by_lang:
-                return by_lang[key]
+        found = in_language(by_lang, lang)
+        if found is not None:
+            return found
         if by_lang:
             return by_lang[sorted(by_lang)[0]]
         return compact(iri, self.base)
@@ -69,8 +70,7 @@ class ResourceIndex:
         return sorted(found)
 
 
-def _key(term) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+_key = term_text
 
 
 def index_dataset(dataset: Dataset) -> ResourceIndex:

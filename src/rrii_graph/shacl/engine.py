@@ -43,6 +43,7 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ..errors import ResourceError
+from ..terms import term_text
 from ..timing import report
 from .components import REGISTRY, Failure, UnsupportedError, secondary_parameters
 from .paths import Predicate, UnsupportedPathError, parse_path, path_text
@@ -70,8 +71,6 @@ def to_ox(term):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def term_text(term) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
 @dataclass
