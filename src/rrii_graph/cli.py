@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, messages
 from .build import build as run_build
 from .build import load_dataset, read_build, write_atomically
 from .diagram import update_model_doc
@@ -231,23 +231,26 @@ def coverage(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None)
                  "counts": r.counts} for r in rows]
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
-    width = max(len(r.label) for r in rows) if rows else 10
-    head = "".join(f"{d:>13}" for d in COVERAGE_DIMENSIONS)
-    click.echo(f"{'council':<{width}}{head}{'sources':>9}  note")
+    def say(key: str, **values) -> str:
+        return messages.text(f"coverage.{key}", lang, **values)
+
+    width = max([len(r.label) for r in rows] + [len(say("council"))])
+    head = "".join(f"{say(d):>15}" for d in COVERAGE_DIMENSIONS)
+    click.echo(f"{say('council'):<{width}}{head}{say('sources'):>9}  {say('note')}")
     for r in rows:
-        cells = "".join(f"{(str(r.dimension(d)) if r.dimension(d) else 'unknown'):>13}"
+        cells = "".join(f"{(str(r.dimension(d)) if r.dimension(d) else say('unknown')):>15}"
                         for d in COVERAGE_DIMENSIONS)
         if len(r.unknown) == len(COVERAGE_DIMENSIONS):
-            note = "nothing known beyond the council itself"
+            note = say("nothing_known")
         elif r.thin:
-            known = [d for d in COVERAGE_DIMENSIONS if d not in r.unknown]
-            note = f"thin: only {', '.join(known)} known"
+            known = [say(d) for d in COVERAGE_DIMENSIONS if d not in r.unknown]
+            note = say("thin", known=", ".join(known))
         else:
-            note = f"unknown: {', '.join(r.unknown)}" if r.unknown else ""
+            note = say("unknown_dimensions", dimensions=", ".join(
+                say(d) for d in r.unknown)) if r.unknown else ""
         click.echo(f"{r.label:<{width}}{cells}{r.sources:>9}  {note}")
     thin = sum(1 for r in rows if r.thin)
-    click.echo(f"\n{len(rows)} councils and provincial councils; {thin} with thin data "
-               "(at most one dimension known). Counts are statements found, not quality.")
+    click.echo("\n" + say("summary", councils=len(rows), thin=thin))
 
 
 @main.command()

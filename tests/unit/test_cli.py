@@ -120,9 +120,24 @@ def test_coverage_covers_every_council_and_says_where_data_is_thin(runner, tmp_p
     assert reus["unknown"] == ["structure", "functions", "functioning", "resources"]
     assert reus["dimensions"]["resources"] is None, "unknown is null, never zero"
     assert rows["Ajuntament de Sitges"]["dimensions"]["functioning"] == 1
-    text = runner.invoke(main, ["coverage", "--data", str(ROOT / "data")]).output
+    text = runner.invoke(main, ["coverage", "--data", str(ROOT / "data"), "--lang", "en"]).output
     assert "Ajuntament de Reus" in text and "nothing known beyond the council itself" in text
     assert "thin: only functioning known" in text
+    # the table speaks --lang, from the message catalogue
+    catalan = runner.invoke(main, ["coverage", "--data", str(ROOT / "data"), "--lang", "ca"])
+    assert "no se'n sap res més que l'ens mateix" in catalan.output
+    assert "escàs: només se'n sap funcionament" in catalan.output
+    assert "nothing known" not in catalan.output
+
+
+def test_every_message_is_in_every_language():
+    from rrii_graph.layout import LANGUAGES
+    from rrii_graph.messages import catalogue
+
+    keys = {lang: set(catalogue(lang)) for lang in LANGUAGES}
+    assert keys["en"], "the English catalogue is empty"
+    for lang in LANGUAGES:
+        assert keys[lang] == keys["en"], (lang, keys["en"] ^ keys[lang])
 
 
 def test_query_errors_exit_2(runner):
