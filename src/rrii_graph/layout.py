@@ -8,6 +8,7 @@ another base, which the build rewrites (see :func:`rrii_graph.build.rebase_term`
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def compact(iri: str, base: str = DEFAULT_BASE) -> str:
     return iri
 
 
-LANGUAGES = ("ca", "es", "en")
+# The project's languages in their fallback order, declared in messages/languages.toml.
+LANGUAGES: tuple[str, ...] = tuple(tomllib.loads(
+    (Path(__file__).parent / "messages" / "languages.toml").read_text(encoding="utf-8"))["order"])
 
 # The three councils the study day compared (slugs of their IRIs under id/body/).
 STUDY_DAY_COUNCILS = ("ajuntament-terrassa", "ajuntament-granollers", "ajuntament-vilafranca")

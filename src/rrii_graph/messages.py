@@ -20,9 +20,16 @@ def catalogue(lang: str) -> dict[str, str]:
     path = FOLDER / f"{lang}.toml"
     if not path.is_file():
         return {}
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {f"{section}.{key}": text for section, entries in raw.items()
-            for key, text in entries.items()}
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, table: dict) -> None:
+        for key, value in table.items():
+            if isinstance(value, dict):
+                walk(f"{prefix}{key}.", value)
+            else:
+                flat[f"{prefix}{key}"] = value
+    walk("", tomllib.loads(path.read_text(encoding="utf-8")))
+    return flat
 
 
 def text(key: str, lang: str, **values) -> str:
@@ -32,3 +39,14 @@ def text(key: str, lang: str, **values) -> str:
     if found is None:
         raise KeyError(f"no message {key!r} in any language")
     return found.format(**values)
+
+
+def has(key: str) -> bool:
+    return any(key in catalogue(code) for code in LANGUAGES)
+
+
+def section(name: str, lang: str) -> dict[str, str]:
+    """Every message of a section (``site``) in ``lang``, by its key within the section."""
+    keys = {k for code in LANGUAGES for k in catalogue(code) if k.startswith(name + ".")
+            and "." not in k[len(name) + 1:]}
+    return {k[len(name) + 1:]: text(k, lang) for k in sorted(keys)}

@@ -16,9 +16,10 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
+from . import messages
 from .analysis import membership_graph, organigram  # noqa: E402
 from .errors import QueryError  # noqa: E402
-from .layout import DEFAULT_BASE, LANGUAGES  # noqa: E402
+from .layout import DEFAULT_BASE  # noqa: E402
 from .queries import NamedQuery, run_named  # noqa: E402
 
 UNKNOWN_COLOUR = "#d9d9d9"
@@ -210,20 +211,9 @@ def heatmap_data(rows: list[dict], names: list[str]
 
 PLOT_NAMES = ("organigram", "heatmap", "networks", "timeline")
 
-TITLES = {  # -> (ca, es, en)
-    "organigram": ("Organigrama", "Organigrama", "Organisation chart"),
-    "heatmap": ("Funcions de relacions internacionals", "Funciones de relaciones internacionales",
-                "International relations functions"),
-    "networks": ("Xarxes de ciutats", "Redes de ciudades", "City networks"),
-    "timeline": ("Procés d'institucionalització", "Proceso de institucionalización",
-                 "Institutionalisation"),
-    "unknown": ("desconegut", "desconocido", "unknown"),
-    "at": ("a", "en", "in"),
-}
-
-
 def title(key: str, lang: str) -> str:
-    return TITLES[key][LANGUAGES.index(lang) if lang in LANGUAGES else 0]
+    """A plot's title word in ``lang`` (the message catalogue's section ``plots``)."""
+    return messages.text(f"plots.{key}", lang)
 
 
 def named_plot(name: str, store: ox.Store, queries: dict[str, NamedQuery], councils: list[str],

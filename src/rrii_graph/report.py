@@ -15,67 +15,22 @@ from pathlib import Path
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from . import plots
+from . import messages, plots
 from .build import Dataset, write_atomically
 from .errors import QueryError
 from .layout import STUDY_DAY_COUNCILS, ProjectLayout
 from .queries import ResultTable, load_queries, parse_param, run_named
 
-TEXT = {  # interface text -> (ca, es, en)
-    "title": ("Comparació de les unitats de relacions internacionals",
-              "Comparación de las unidades de relaciones internacionales",
-              "Comparison of international relations units"),
-    "unknown": ("desconegut", "desconocido", "unknown"),
-    "source": ("font", "fuente", "source"),
-    "programme": ("La jornada d'estudi", "La jornada de estudio", "The study day"),
-    "structure": ("Estructura institucional", "Estructura institucional",
-                  "Institutional structure"),
-    "timeline": ("Procés d'institucionalització", "Proceso de institucionalización",
-                 "Institutionalisation"),
-    "functions": ("Funcions", "Funciones", "Functions"),
-    "functioning": ("Funcionament", "Funcionamiento", "Functioning"),
-    "organisation": ("Organització interna", "Organización interna", "Internal organisation"),
-    "resources": ("Recursos", "Recursos", "Resources"),
-    "model": ("Tipus d'unitat gestora", "Tipo de unidad gestora", "Type of managing unit"),
-    "coverage": ("Què se sap i què no", "Qué se sabe y qué no", "What is known and what is not"),
-    "councils": ("Ens comparats", "Entes comparados", "Bodies compared"),
-}
-
-HEADERS = {  # column of a named query -> (ca, es, en)
-    "councilLabel": ("ens", "ente", "body"), "unitLabel": ("unitat", "unidad", "unit"),
-    "rank": ("rang", "rango", "rank"), "parentLabel": ("depèn de", "depende de", "placed in"),
-    "start": ("inici", "inicio", "start"), "end": ("fi", "fin", "end"),
-    "postLabel": ("càrrec", "cargo", "post"), "holder": ("titular", "titular", "holder"),
-    "head": ("cap d'unitat", "jefe de unidad", "head of unit"),
-    "postStart": ("inici", "inicio", "start"), "event": ("canvi", "cambio", "change"),
-    "label": ("nom o ubicació", "nombre o ubicación", "name or placement"),
-    "dateStatus": ("data", "fecha", "date"), "title": ("títol", "título", "title"),
-    "typeLabel": ("tipus", "tipo", "type"), "networkLabel": ("xarxa", "red", "network"),
-    "roleLabel": ("rol", "rol", "role"), "via": ("a través de", "a través de", "through"),
-    "partnerLabel": ("municipi", "municipio", "municipality"),
-    "countryLabel": ("país", "país", "country"), "kindLabel": ("tipus", "tipo", "kind"),
-    "projectLabel": ("projecte", "proyecto", "project"),
-    "programmeLabel": ("programa", "programa", "programme"),
-    "holderLabel": ("unitat o càrrec", "unidad o cargo", "unit or post"),
-    "kind": ("què és", "qué es", "kind"), "functionLabel": ("funció", "función", "function"),
-    "aboutLabel": ("sobre", "sobre", "about"), "measureLabel": ("mesura", "medida", "measure"),
-    "value": ("valor", "valor", "value"), "year": ("any", "año", "year"),
-    "per10000": ("per 10.000 hab.", "por 10.000 hab.", "per 10,000 inhabitants"),
-    "placementType": ("ubicació", "ubicación", "placement"),
-    "axisLabel": ("eix", "eje", "axis"), "featureLabel": ("model", "modelo", "model"),
-    "position": ("#", "#", "#"), "time": ("hora", "hora", "time"),
-    "topics": ("dimensions", "dimensiones", "dimensions"),
-    "presenters": ("qui presenta", "quién presenta", "presented by"),
-}
-LANG_INDEX = {"ca": 0, "es": 1, "en": 2}
-
 
 def t(key: str, lang: str) -> str:
-    return TEXT[key][LANG_INDEX[lang]]
+    """The report's text ``key`` in ``lang`` (the message catalogue's section ``report``)."""
+    return messages.text(f"report.{key}", lang)
 
 
 def header(key: str, lang: str) -> str:
-    return HEADERS[key][LANG_INDEX[lang]] if key in HEADERS else key
+    """The heading of a named query's column in ``lang``; the column's name when it has none."""
+    name = f"report.headers.{key}"
+    return messages.text(name, lang) if messages.has(name) else key
 
 
 @dataclass

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import messages
 from .errors import QueryError
 from .layout import DEFAULT_BASE, LANGUAGES, NAMESPACES, compact
 from .queries import NamedQuery, load_query, rebase_query, run_named
@@ -64,16 +65,17 @@ class Rule:
 
 def load_rules(rules_dir: Path) -> list[Rule]:
     """The ``*.rq`` files of ``rules_dir`` in name order; each must be a CONSTRUCT with a
-    ``# rule:`` name and a reason in the three languages."""
+    ``# rule:`` name and a reason in one of the project's languages at least."""
     if not rules_dir.is_dir():
         raise QueryError(f"rule folder {rules_dir} not found")
     rules = [Rule(load_query(p)) for p in sorted(rules_dir.glob("*.rq"))]
     for rule in rules:
-        missing = [f"reason@{lang}" for lang in LANGUAGES if not rule.text("reason", lang)]
-        if "rule" not in rule.query.header or missing:
+        # a reason in one of the project's languages at least; the others fall back to it
+        if "rule" not in rule.query.header or not any(rule.text("reason", lang)
+                                                      for lang in LANGUAGES):
             raise QueryError(
-                f"rule {rule.query.path} needs a '# rule:' line and '# reason@ca/es/en:' lines "
-                f"(missing: {', '.join(missing) or 'rule'})")
+                f"rule {rule.query.path} needs a '# rule:' line and a '# reason@<language>:' "
+                f"line in one of {', '.join(LANGUAGES)} at least")
     return rules
 
 
@@ -108,8 +110,9 @@ def derive_typology(store: ox.Store, rules_dir: Path, base_uri: str = DEFAULT_BA
             if rule.text("label", lang):
                 meta.add(ox.Triple(iri, RDFS_LABEL, ox.Literal(rule.text("label", lang),
                                                                 language=lang)))
-            meta.add(ox.Triple(iri, RDFS_COMMENT, ox.Literal(rule.text("reason", lang),
-                                                              language=lang)))
+            if rule.text("reason", lang):
+                meta.add(ox.Triple(iri, RDFS_COMMENT, ox.Literal(rule.text("reason", lang),
+                                                                  language=lang)))
         axis = rule.query.header.get("axis", "")
         if axis and axis != "any":
             meta.add(ox.Triple(iri, ox.NamedNode(NAMESPACES["dct"] + "subject"),
@@ -229,14 +232,6 @@ def _basis_lines(basis: list[BasisStatement]) -> list[str]:
     return [f"{s} | {p} | {o}  [{'; '.join(sorted(w))}]" for (s, p, o), w in grouped.items()]
 
 
-# The words around the explanation, in the three languages.
-_WORDS = {
-    "why": {"ca": "per què", "es": "por qué", "en": "why"},
-    "looks for": {"ca": "la regla de l'eix busca", "es": "la regla del eje busca",
-                  "en": "the axis's rule looks for"},
-}
-
-
 def to_text(items: list[Classification], axes: list[str], explain: bool = False,
             lang: str = "en") -> str:
     """Each council with its value on every axis (in ``axes`` order); with ``explain``, the
@@ -254,9 +249,9 @@ def to_text(items: list[Classification], axes: list[str], explain: bool = False,
             lines.append(f"  {c.axis_label:<{width}}  {c.value_label}")
             if not explain:
                 continue
-            lines.append(f"      {_WORDS['why'][lang]}: {c.reason}")
+            lines.append(f"      {messages.text('typology.why', lang)}: {c.reason}")
             if not c.determined and c.axis_reason and c.axis_reason != c.reason:
-                lines.append(f"      {_WORDS['looks for'][lang]}: {c.axis_reason}")
+                lines.append(f"      {messages.text('typology.looks_for', lang)}: {c.axis_reason}")
             lines += [f"      - {line}" for line in _basis_lines(c.basis)]
         lines.append("")
     return "\n".join(lines)

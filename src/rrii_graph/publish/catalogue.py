@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from .. import messages
 from ..build import SourceFile, parse_file
 from ..errors import InputError
-from ..layout import DEFAULT_BASE, NAMESPACES, ProjectLayout
+from ..layout import DEFAULT_BASE, LANGUAGES, NAMESPACES, ProjectLayout
 from .dumps import SYNTAXES
 from .resources import compact
 
@@ -42,17 +43,6 @@ LINK_PREDICATES = {
     DCT + "language", DCT + "spatial", NAMESPACES["schema"] + "sameAs",
 }
 
-_TITLES = {  # syntax -> (ca, es, en) name of the dump
-    "ttl": ("Bolcat Turtle", "Volcado Turtle", "Turtle dump"),
-    "nt": ("Bolcat N-Triples", "Volcado N-Triples", "N-Triples dump"),
-    "jsonld": ("Bolcat JSON-LD", "Volcado JSON-LD", "JSON-LD dump"),
-    "trig": ("Bolcat TriG amb els grafs font i la seva fusió",
-             "Volcado TriG con los grafos fuente y su fusión",
-             "TriG dump with the source graphs and their merge"),
-    "nq": ("Bolcat N-Quads amb els grafs font i la seva fusió",
-           "Volcado N-Quads con los grafos fuente y su fusión",
-           "N-Quads dump with the source graphs and their merge"),
-}
 _GZ = (" (gzip)", " (gzip)", " (gzip)")
 
 
@@ -111,7 +101,7 @@ def describe_dataset(layout: ProjectLayout, base: str, dumps: dict[str, bytes],
         media_types.add(media)
         file_types.add(ftype)
         checksum = ox.BlankNode(f"checksum-{ext.replace('.', '-')}")
-        titles = _TITLES[syntax.extension]
+        titles = [messages.text(f"catalogue.{syntax.extension}", lang) for lang in LANGUAGES]
         catalogue += [
             ox.Triple(dataset, _n(DCAT + "distribution"), dist),
             ox.Triple(dist, RDF_TYPE, _n(DCAT + "Distribution")),
@@ -127,7 +117,7 @@ def describe_dataset(layout: ProjectLayout, base: str, dumps: dict[str, bytes],
             ox.Triple(checksum, _n(SPDX + "checksumValue"),
                       _lit(hashlib.sha256(dumps[name]).hexdigest(), "hexBinary")),
         ]
-        for lang, title in zip(("ca", "es", "en"), titles, strict=True):
+        for lang, title in zip(LANGUAGES, titles, strict=True):
             suffix = _GZ[0] if gz else ""
             catalogue.append(ox.Triple(dist, _n(DCT + "title"),
                                        ox.Literal(title + suffix, language=lang)))

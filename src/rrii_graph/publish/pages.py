@@ -16,6 +16,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .. import messages
 from ..layout import LANGUAGES, NAMESPACES
 from ..queries import NamedQuery
 from .dumps import RESOURCE_SYNTAXES
@@ -28,69 +29,14 @@ PROV = NAMESPACES["prov"]
 FOAF = NAMESPACES["foaf"]
 DCT = NAMESPACES["dct"]
 
-LANGUAGE_NAMES = {"ca": "català", "es": "español", "en": "English"}
-
-WORDS = {  # interface text -> (ca, es, en)
-    "language": ("Llengua", "Idioma", "Language"),
-    "licence": ("Dades sota llicència", "Datos bajo licencia", "Data licensed under"),
-    "queries": ("Consultes", "Consultas", "Queries"),
-    "formats": ("Descàrrega", "Descarga", "Download"),
-    "properties": ("Declaracions", "Declaraciones", "Statements"),
-    "property": ("Propietat", "Propiedad", "Property"),
-    "value": ("Valor", "Valor", "Value"),
-    "source": ("Font", "Fuente", "Source"),
-    "incoming": ("Hi apunten", "Apuntan aquí", "Linked from"),
-    "concepts": ("Conceptes", "Conceptos", "Concepts"),
-    "statements_here": ("Recursos descrits en aquest graf", "Recursos descritos en este grafo",
-                        "Resources described in this graph"),
-    "dumps": ("Bolcats", "Volcados", "Dumps"),
-    "ontology": ("Ontologia", "Ontología", "Ontology"),
-    "vocabularies": ("Vocabularis", "Vocabularios", "Vocabularies"),
-    "by_type": ("Per tipus", "Por tipo", "By type"),
-    "query": ("Consulta", "Consulta", "Query"),
-    "format": ("Format", "Formato", "Format"),
-    "run": ("Executa", "Ejecutar", "Run"),
-    "examples": ("Exemples: les consultes amb nom", "Ejemplos: las consultas con nombre",
-                 "Examples: the named queries"),
-    "sparql_title": ("Consulta SPARQL", "Consulta SPARQL", "SPARQL query"),
-    "sparql_description": (
-        "Consultes SPARQL 1.1 de només lectura. El graf per defecte és la fusió de tots els "
-        "grafs; GRAPH ?g dona la font de cada declaració.",
-        "Consultas SPARQL 1.1 de solo lectura. El grafo por defecto es la fusión de todos los "
-        "grafos; GRAPH ?g da la fuente de cada declaración.",
-        "Read-only SPARQL 1.1 queries. The default graph is the merge of every graph; "
-        "GRAPH ?g gives the source of each statement."),
-    "question": ("Pregunta", "Pregunta", "Question"),
-    "classes": ("Classes", "Clases", "Classes"),
-    "object_properties": ("Propietats d'objecte", "Propiedades de objeto", "Object properties"),
-    "datatype_properties": ("Propietats de dades", "Propiedades de datos", "Datatype properties"),
-    "other_terms": ("Altres termes", "Otros términos", "Other terms"),
-    "site_title": ("rrii-graph: relacions internacionals dels governs locals",
-                   "rrii-graph: relaciones internacionales de los gobiernos locales",
-                   "rrii-graph: international relations of local governments"),
-    "site_description": (
-        "Com organitzen els ajuntaments i les diputacions les relacions internacionals: unitats, "
-        "càrrecs, funcions, xarxes, agermanaments i plans, cada declaració amb la seva font.",
-        "Cómo organizan los ayuntamientos y las diputaciones las relaciones internacionales: "
-        "unidades, cargos, funciones, redes, hermanamientos y planes, cada declaración con su "
-        "fuente.",
-        "How councils and provincial councils organise their international relations: units, "
-        "posts, functions, networks, twinnings and plans, every statement with its source."),
-    "queries_description": (
-        "Cada consulta respon una pregunta; es pot executar amb rrii query o al punt SPARQL.",
-        "Cada consulta responde una pregunta; se puede ejecutar con rrii query o en el punto "
-        "SPARQL.",
-        "Each query answers one question; run it with rrii query or at the SPARQL endpoint."),
-}
-
 DOCUMENT_FACTS = (RDFS + "subClassOf", RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range",
                   OWL + "equivalentProperty", OWL + "equivalentClass", OWL + "inverseOf",
                   NAMESPACES["sh"] + "targetClass", NAMESPACES["sh"] + "severity")
 
 
 def words(lang: str) -> dict[str, str]:
-    i = LANGUAGES.index(lang)
-    return {k: v[i] for k, v in WORDS.items()}
+    """The site's words in ``lang`` (the message catalogue's section ``site``)."""
+    return messages.section("site", lang)
 
 
 def page_file(path: str, lang: str) -> str:
@@ -140,7 +86,7 @@ class SiteRenderer:
             "lang": lang, "title": title, "iri": iri, "root": "../" * depth,
             "suffix": "" if lang == LANGUAGES[0] else f".{lang}",
             "words": words(lang), "alternates": alternates, "formats": formats,
-            "languages": [{"lang": other, "name": LANGUAGE_NAMES[other],
+            "languages": [{"lang": other, "name": messages.text("language.name", other),
                            "href": relative(here, page_file(path, other))}
                           for other in LANGUAGES],
         }
