@@ -182,11 +182,13 @@ def compile_shapes(graph: rdflib.Graph) -> Compiled:
                               SH.targetNode) for s in graph.subjects(k, None)}
     candidates |= {s for s in graph.subjects(RDF.type, RDFS.Class) if _implicit_class(graph, s)}
     for node in sorted(candidates, key=str):
+        before = set(compiler.shapes)
         try:
             targeted.append(compiler.shape(node))
         except (UnsupportedError, ValueError) as exc:
             unsupported[node] = str(exc)
-            compiler.shapes.clear()  # a half-compiled shape may have been cached below it
+            for half_compiled in set(compiler.shapes) - before:  # what this attempt cached
+                del compiler.shapes[half_compiled]
     declared = []
     for declaration in graph.objects(None, SH.declare):
         prefix, namespace = graph.value(declaration, SH.prefix), graph.value(declaration,
