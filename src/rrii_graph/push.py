@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from .build import Dataset
 from .errors import RriiError
+from .terms import triple_order
 
 
 class PushError(RriiError):
@@ -111,7 +112,7 @@ def push_dataset(dataset: Dataset, endpoint: str, timeout: int = 120, auth: str 
                for g in sorted(graphs)]
     if default_graph:
         merged = sorted({q.triple for q in dataset.quads},
-                        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+                        key=triple_order)
         if merge_graph is None:
             targets.append(("default graph", f"{endpoint}{separator}default", merged))
         else:

@@ -22,3 +22,13 @@ def in_language(by_lang: dict[str, str], lang: str, default: str | None = None) 
         if key in by_lang:
             return by_lang[key]
     return default
+
+
+def triple_order(triple) -> tuple[str, str, str]:
+    """The order the project writes triples in: by the text of subject, predicate and object."""
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
+
+
+def quad_order(quad) -> tuple[str, str, str, str]:
+    """The order the project writes quads in: by graph, then as :func:`triple_order`."""
+    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from ..build import Dataset, atomic_output, load_dataset, syntax_error
 from ..errors import InputError
 from ..layout import DEFAULT_BASE, NAMESPACES, ProjectLayout
+from ..terms import quad_order
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = NAMESPACES["xsd"]
@@ -164,8 +165,7 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads without repeats, in the order of their N-Quads text."""
-    return sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject),
-                                             str(q.predicate), str(q.object)))
+    return sorted(set(quads), key=quad_order)
 
 
 def write_trig(path: Path, quads: Iterable[ox.Quad], header: str,

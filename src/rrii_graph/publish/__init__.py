@@ -34,6 +34,7 @@ from ..build import Dataset
 from ..errors import InputError
 from ..layout import LANGUAGES, NAMESPACES, ProjectLayout
 from ..queries import load_queries
+from ..terms import triple_order
 from .catalogue import describe_dataset
 from .conneg import REPRESENTATIONS
 from .dumps import RESOURCE_SYNTAXES, SYNTAXES, context, dump_files, merged_triples, serialize
@@ -97,7 +98,7 @@ def _site_files(dataset: Dataset, layout: ProjectLayout) -> tuple[dict[str, byte
         doc_iri = base + path
         triples = graph_triples.get(doc_iri) or sorted(
             {t for iri in [doc_iri, *terms] for t in description(index, iri)},
-            key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+            key=triple_order)
         for syntax in RESOURCE_SYNTAXES:
             files[f"{path}.{syntax.extension}"] = serialize(triples, syntax, base)
 

@@ -20,6 +20,7 @@ from .. import messages
 from ..build import SourceFile, parse_file
 from ..errors import InputError
 from ..layout import DEFAULT_BASE, LANGUAGES, NAMESPACES, ProjectLayout
+from ..terms import triple_order
 from .dumps import SYNTAXES
 from .resources import compact
 
@@ -142,7 +143,7 @@ def describe_dataset(layout: ProjectLayout, base: str, dumps: dict[str, bytes],
     void += _statistics(dataset, triples, base)
     sd.append(ox.Triple(_n(base + "sparql-service#default-graph"), _n(VOID + "triples"),
                         _lit(len(triples), "integer")))
-    order = lambda t: (str(t.subject), str(t.predicate), str(t.object))  # noqa: E731
+    order = triple_order
     return {name: sorted(set(part), key=order)
             for name, part in (("catalog", catalogue), ("void", void), ("sparql-service", sd))}
 

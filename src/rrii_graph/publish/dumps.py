@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..layout import NAMESPACES
+from ..terms import triple_order
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def serialize(terms: list, syntax: Syntax, base: str) -> bytes:
 def merged_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
     """Every triple of every graph, once, sorted."""
     triples = {q.triple for q in quads}
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return sorted(triples, key=triple_order)
 
 
 def dump_files(quads: list[ox.Quad], base: str, stem: str = "rrii",

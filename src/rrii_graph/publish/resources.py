@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ..build import Dataset
 from ..layout import NAMESPACES, compact
-from ..terms import in_language, term_text
+from ..terms import in_language, term_text, triple_order
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = NAMESPACES["skos"]
@@ -128,4 +128,4 @@ def description(index: ResourceIndex, iri: str) -> list[ox.Triple]:
             triples.append(ox.Triple(subject, st.predicate, st.object))
             if isinstance(st.object, ox.BlankNode):
                 todo.append(_key(st.object))
-    return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return sorted(set(triples), key=triple_order)
