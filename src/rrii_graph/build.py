@@ -6,8 +6,8 @@ per source document). The merged dataset is written to ``build/`` as TriG and N-
 with blank-node labels derived from the file they come from, so that the same input always gives
 the same bytes. Nothing is written unless every file parses.
 
-The embedded store is pyoxigraph (measured about 15x faster than rdflib to load and 30x to 700x
-faster on comparison queries on this project's workloads); rdflib stays the interop API.
+The embedded store is pyoxigraph; rdflib stays the interop API (pySHACL, the SPARQL parser). How
+the two compare on this project's work is what ``make bench`` measures.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ class Dataset:
 
     Queries run on the default graph; pyoxigraph's union-of-graphs mode would match a triple once
     per graph that states it, and our entities are restated in many source graphs. The merge is
-    made inside the store (``sparql/merge-default-graph.ru``), which at 10,000 councils takes
-    half the time of adding each triple again from Python.
+    made inside the store (``sparql/merge-default-graph.ru``), rather than by adding each triple
+    again from Python.
 
     No stage that must scale keeps a list of every quad: the build parses one file at a time
     into the store, the typology rules, validation and the named queries read the store, and

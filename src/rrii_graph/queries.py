@@ -112,9 +112,9 @@ def run_select(
     substitutions = {ox.Variable(k): v for k, v in bindings.items()}
     # The values are also bound as for a remote endpoint (:func:`with_values`: a VALUES
     # block in the outer group and in each subquery that projects them; the language in the
-    # label comparisons): with substitutions alone the store still joined every council with
-    # every other before keeping the given two (minutes at 10,000 councils), and neither a
-    # substitution nor an outer VALUES block reaches a subquery.
+    # label comparisons): with substitutions alone the store still joins every council with
+    # every other before keeping the given two, and neither a substitution nor an outer VALUES
+    # block reaches a subquery.
     try:
         solutions = store.query(
             with_values(rebase_query(query.text, base_uri), bindings),

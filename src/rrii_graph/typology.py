@@ -83,8 +83,7 @@ def derive_typology(store: ox.Store, rules_dir: Path, base_uri: str = DEFAULT_BA
     """Run every rule on ``store`` (whose default graph is the merge of the dataset), add what
     they derive to the store, both to its default graph (so that the next rules can read it) and
     to the graph :func:`typology_graph`. A rule's answer goes from the query to the store as
-    N-Triples without becoming Python objects (at 10,000 councils, a million triples: a
-    quarter of the stage)."""
+    N-Triples without becoming Python objects."""
     graph = ox.NamedNode(typology_graph(base_uri))
     meta: set[ox.Triple] = set()
     for rule in load_rules(rules_dir):
