@@ -5,10 +5,10 @@ The endpoint is the Oxigraph server (``oxigraph serve-read-only``, from the ``ox
 running on a private loopback port over a store loaded from the site's dumps (the source graphs
 as named graphs, their merge as the default graph). Oxigraph was chosen over answering in process
 with pyoxigraph because it enforces a query timeout (``--timeout-s``) in the engine, which
-pyoxigraph cannot interrupt, and answers from its own process. In front of it, a small threaded HTTP server serves the pages
-and files, negotiates the representation of each IRI (HTML, Turtle, JSON-LD, N-Triples; the page
-language by Accept-Language), refuses updates, caps results at a limit and offers the named
-queries as examples on its query page.
+pyoxigraph cannot interrupt, and answers from its own process. In front of it, a small threaded
+HTTP server serves the pages and files, negotiates the representation of each IRI (HTML, Turtle,
+JSON-LD, N-Triples; the page language by Accept-Language), refuses updates, caps results at a
+limit and offers the named queries as examples on its query page.
 """
 
 from __future__ import annotations
