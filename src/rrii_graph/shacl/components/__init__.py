@@ -10,6 +10,7 @@ it: adding a component is one class.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -35,13 +36,12 @@ class Failure:
     constraint: object = None  # the SPARQL constraint node (its messages)
 
 
-class Component:
+class Component(ABC):
     parameter: rdflib.URIRef | None = None  # the parameter that brings the component in
     reads: tuple[rdflib.URIRef, ...] = ()  # the other parameters it reads
     iri: str = ""
     from_indexes = True  # answered from the per-predicate indexes
-    on_value_set = False  # tests the set of values (counts, hasValue...), not each value
-    path_of_result: str | None = None  # set when a result names its own path (sh:closed)
+    on_value_set = True  # tests the set of values as a whole (see ValueComponent)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -59,27 +59,37 @@ class Component:
         """The component for one value of its parameter on ``shape_node``."""
         return cls(compiler.term(value))
 
+    @abstractmethod
     def check(self, validator, shape, focus, values: list) -> Iterable:
-        """The values of ``focus`` (already followed along the shape's path) that fail."""
+        """The failures of ``focus``, whose values along the shape's path are ``values``: an
+        offending value, ``None`` (the value set fails as a whole) or a :class:`Failure`."""
+
+
+class ValueComponent(Component):
+    """A component that tests each value on its own (a node conforms when each passes)."""
+
+    on_value_set = False
+
+    def check(self, validator, shape, focus, values: list) -> Iterator:
         for v in values:
             if not self.value_ok(validator, v):
                 yield v
 
-    def value_ok(self, validator, v) -> bool:  # pragma: no cover - each component defines it
-        raise NotImplementedError
+    @abstractmethod
+    def value_ok(self, validator, v) -> bool:
+        """Whether one value passes."""
 
 
 class ValueSetComponent(Component):
     """A component that tests the value set as a whole and fails with no value."""
 
-    on_value_set = True
-
     def check(self, validator, shape, focus, values: list) -> Iterator:
         if not self.set_ok(validator, shape, focus, values):
             yield None
 
-    def set_ok(self, validator, shape, focus, values) -> bool:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def set_ok(self, validator, shape, focus, values) -> bool:
+        """Whether the value set passes."""
 
 
 def secondary_parameters() -> set[rdflib.URIRef]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from . import Component
+from . import ValueComponent
 
 
-class NotComponent(Component):
+class NotComponent(ValueComponent):
     parameter = SH["not"]
 
     @classmethod
@@ -19,7 +19,7 @@ class NotComponent(Component):
         return not validator.conforms(self.value, v)
 
 
-class _ListOfShapes(Component):
+class _ListOfShapes(ValueComponent):
     @classmethod
     def compile(cls, graph, shape_node, value, compiler):
         return cls([compiler.shape(item) for item in Collection(graph, value)])

@@ -7,7 +7,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from . import Component, Failure
+from . import Component, Failure, ValueComponent
 
 
 class ClosedComponent(Component):
@@ -17,7 +17,6 @@ class ClosedComponent(Component):
     parameter = SH.closed
     reads = (SH.ignoredProperties,)
     from_indexes = False  # it reads every property of the focus node
-    on_value_set = True
 
     @classmethod
     def compile(cls, graph, shape_node, value, compiler):
@@ -45,14 +44,13 @@ class ClosedComponent(Component):
 
 class HasValueComponent(Component):
     parameter = SH.hasValue
-    on_value_set = True
 
     def check(self, validator, shape, focus, values):
         if self.value not in values:
             yield None
 
 
-class InComponent(Component):
+class InComponent(ValueComponent):
     parameter = SH["in"]
 
     @classmethod

@@ -14,7 +14,6 @@ from .value_range import comparable
 
 
 class _Pair(Component):
-    on_value_set = True
 
     def others(self, validator, focus) -> list:
         return validator.data.forward(self.value).get(focus, [])

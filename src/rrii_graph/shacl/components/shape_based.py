@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from rdflib.namespace import SH
 
-from . import Component, Failure
+from . import Component, Failure, ValueComponent
 
 
-class NodeComponent(Component):
+class NodeComponent(ValueComponent):
     parameter = SH.node
 
     @classmethod
@@ -22,7 +22,6 @@ class NodeComponent(Component):
 class QualifiedValueShapeComponent(Component):
     parameter = SH.qualifiedValueShape
     reads = (SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint)
-    on_value_set = True
 
     def __init__(self, shape, low, high, disjoint=False):
         super().__init__(shape)

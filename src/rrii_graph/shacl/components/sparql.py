@@ -19,7 +19,6 @@ class SparqlComponent(Component):
     parameter = SH.sparql
     iri = f"{SH}SPARQLConstraintComponent"
     from_indexes = False
-    on_value_set = True
 
     def __init__(self, node, select: str, severity: str):
         super().__init__(node)

@@ -10,10 +10,10 @@ import pyoxigraph as ox
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from . import Component, UnsupportedError
+from . import Component, UnsupportedError, ValueComponent
 
 
-class _Length(Component):
+class _Length(ValueComponent):
     @classmethod
     def compile(cls, graph, shape_node, value, compiler):
         return cls(int(value))
@@ -41,7 +41,7 @@ class MaxLengthComponent(_Length):
 _FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
 
 
-class PatternComponent(Component):
+class PatternComponent(ValueComponent):
     parameter = SH.pattern
     reads = (SH.flags,)
 
@@ -61,7 +61,7 @@ class PatternComponent(Component):
         return not isinstance(v, ox.BlankNode) and self.value.search(v.value) is not None
 
 
-class LanguageInComponent(Component):
+class LanguageInComponent(ValueComponent):
     parameter = SH.languageIn
 
     @classmethod
@@ -77,7 +77,6 @@ class LanguageInComponent(Component):
 
 class UniqueLangComponent(Component):
     parameter = SH.uniqueLang
-    on_value_set = True
 
     @classmethod
     def compile(cls, graph, shape_node, value, compiler):

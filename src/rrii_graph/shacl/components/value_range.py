@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 from rdflib.namespace import SH, XSD
 
-from . import Component
+from . import ValueComponent
 from .value_type import well_formed
 
 _NUMERIC = {str(XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long", "short",
@@ -50,7 +50,7 @@ def _datetime(text: str):
         return None
 
 
-class _Range(Component):
+class _Range(ValueComponent):
     test = staticmethod(operator.ge)
 
     def value_ok(self, validator, v) -> bool:

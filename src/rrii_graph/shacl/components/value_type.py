@@ -7,7 +7,7 @@ import re
 import pyoxigraph as ox
 from rdflib.namespace import RDF, SH, XSD
 
-from . import Component, UnsupportedError
+from . import UnsupportedError, ValueComponent
 
 _LANG_STRING = str(RDF.langString)
 _INT = r"[+-]?\d+"
@@ -51,14 +51,14 @@ def well_formed(literal: ox.Literal) -> bool:
     return True
 
 
-class ClassComponent(Component):
+class ClassComponent(ValueComponent):
     parameter = SH["class"]
 
     def value_ok(self, validator, v) -> bool:
         return validator.data.is_instance(v, self.value)
 
 
-class DatatypeComponent(Component):
+class DatatypeComponent(ValueComponent):
     parameter = SH.datatype
 
     def value_ok(self, validator, v) -> bool:
@@ -79,7 +79,7 @@ _KINDS = {
 }
 
 
-class NodeKindComponent(Component):
+class NodeKindComponent(ValueComponent):
     parameter = SH.nodeKind
 
     @classmethod
