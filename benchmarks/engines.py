@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from rrii_graph.build import load_dataset, write_build
 from rrii_graph.layout import ProjectLayout
-from rrii_graph.publish.dumps import SYNTAXES, merged_triples, serialize
+from rrii_graph.publish.dumps import SYNTAXES, serialize
 from rrii_graph.queries import bind_params, declared_params, load_queries, run_named, run_remote
 from rrii_graph.synth import SYNTH, synthesise
 
@@ -47,7 +47,7 @@ def sizes(dataset) -> dict[str, dict[str, int]]:
     """Bytes of each dataset dump (and gzipped) with the source graphs only and with the merge."""
     quads = dataset.quads
     merge = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-             for t in merged_triples(quads)]
+             for t in dataset.merged_triples()]
     out = {}
     for syntax in SYNTAXES:
         if syntax.extension in ("nq", "trig"):

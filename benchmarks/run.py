@@ -239,7 +239,8 @@ def bench_size(layout: ProjectLayout, n: int, work: Path) -> dict:
         record("analysis", seconds, peak, len(full), None, has_baseline=False)
 
     if n <= 1000:  # the JSON-LD dump is compacted in Python: minutes beyond 1,000 councils
-        seconds, peak, _ = measure(lambda: dump_files(full.quads, full.base_uri))
+        seconds, peak, _ = measure(
+            lambda: dump_files(full.quads, full.merged_triples(), full.base_uri))
         base = None if merged_rdflib is None else baseline(
             lambda: merged_rdflib.serialize(format="trig"))
         record("dumps", seconds, peak, len(full), base, has_baseline=merged_rdflib is not None)

@@ -30,7 +30,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from .errors import BuildMissingError, InputError
-from .layout import DEFAULT_BASE, GRAPH, NAMESPACES, ProjectLayout, check_base_uri
+from .labels import KIND as DISPLAY_KIND
+from .labels import add_display_labels
+from .layout import DEFAULT_BASE, GRAPH, ProjectLayout, check_base_uri, prefixes
 from .timing import report, timed
 from .typology import derive_typology, typology_graph
 
@@ -70,17 +72,24 @@ class Dataset:
 
     def __init__(self, quads: Iterable[ox.Quad] = (),
                  graphs: dict[str, dict[str, str]] | None = None,
-                 base_uri: str = DEFAULT_BASE, *, store: ox.Store | None = None):
+                 base_uri: str = DEFAULT_BASE, *, store: ox.Store | None = None,
+                 merged_size: int | None = None):
         """``quads`` (in any order, repeats allowed) are added to ``store`` (a new one by
-        default), which must hold named graphs only; then the default graph is filled."""
+        default), which must hold named graphs only; then the default graph is filled. With
+        ``merged_size``, the quads already hold the merge as their default graph (as a build's
+        N-Quads file does) and ``merged_size`` of them are in named graphs."""
         store = store if store is not None else ox.Store()
         store.extend(quads)
-        if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
-            raise ValueError("a dataset's quads are all in named graphs")
-        self._size = len(store)
-        with timed(log, "build", "merge into the default graph") as details:
-            store.update(MERGE_DEFAULT_GRAPH.read_text(encoding="utf-8"))
-            details["quads"] = self._size
+        if merged_size is not None:
+            self._size = merged_size
+        else:
+            if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()),
+                    None) is not None:
+                raise ValueError("a dataset's quads are all in named graphs")
+            self._size = len(store)
+            with timed(log, "build", "merge into the default graph") as details:
+                store.update(MERGE_DEFAULT_GRAPH.read_text(encoding="utf-8"))
+                details["quads"] = self._size
         self._store = store
         self._quads: list[ox.Quad] | None = None
         self.graphs = dict(graphs or {})
@@ -119,6 +128,17 @@ class Dataset:
         so that the named queries answer there as they do here."""
         return b"".join(line + b"\n" for line in self._sorted_lines(ox.DefaultGraph(), clock))
 
+    def merged_triples(self) -> list[ox.Triple]:
+        """The merged default graph's triples, in the order of :meth:`default_nquads` (the
+        display graphs of :mod:`rrii_graph.labels` are not part of it)."""
+        return list(ox.parse(self.default_nquads(), format=ox.RdfFormat.N_TRIPLES))
+
+    def shown_quads(self) -> list[ox.Quad]:
+        """:attr:`quads` without the display graphs: the statements a page or a description
+        shows as data."""
+        display = set(self.graphs_of_kind(DISPLAY_KIND))
+        return [q for q in self.quads if q.graph_name.value not in display]
+
     def triples(self, graphs: Iterable[str]) -> Iterator[ox.Triple]:
         """The triples of the named graphs ``graphs`` (IRIs or blank-node labels), in the order
         of :meth:`nquads`."""
@@ -146,8 +166,8 @@ class Dataset:
         return lines
 
     def add_derived(self, graph: str, info: dict[str, str]) -> None:
-        """Record a derived graph that a stage has added to the store (to its named graph and to
-        the default graph)."""
+        """Record a derived graph that a stage has added to the store (to its named graph, and to
+        the default graph if it belongs to the merge)."""
         if graph in self.graphs:
             raise ValueError(f"the dataset already has the graph <{graph}>")
         self.graphs[graph] = info
@@ -335,8 +355,9 @@ def load_dataset(
     derive: bool = True,
 ) -> Dataset:
     """Parse every asset and data file into one sorted, deduplicated dataset (no network access).
-    With ``derive`` (and data), the typology rules of ``queries/rules/`` then add the derived
-    classification in its own graph (see :mod:`rrii_graph.typology`)."""
+    With ``derive``, the typology rules of ``queries/rules/`` then add the derived classification
+    in its own graph (with data; see :mod:`rrii_graph.typology`), and the display labels are
+    chosen (see :mod:`rrii_graph.labels`)."""
     with no_gc():
         return _load_dataset(layout, data_dir, base_uri, include_data, derive)
 
@@ -369,8 +390,10 @@ def _load_dataset(layout: ProjectLayout, data_dir: Path | None, base_uri: str,
     report(log, "build", "parsing the files", parsing, files=len(sources))
     report(log, "build", "adding to the store", adding)
     dataset = Dataset(graphs=graphs, base_uri=base_uri, store=store)
-    if derive and include_data:
-        add_typology(dataset, layout)
+    if derive:
+        if include_data:
+            add_typology(dataset, layout)
+        add_display_labels(dataset)
     return dataset
 
 
@@ -416,10 +439,6 @@ def write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
             handle.write(chunk)
 
 
-def _prefixes(base_uri: str) -> dict[str, str]:
-    return {"rrii": base_uri + "def#", **NAMESPACES}
-
-
 def write_build(dataset: Dataset, out_dir: Path) -> BuildResult:
     """Write the dataset as N-Quads and TriG plus a manifest of its graphs, each file atomically
     (a temporary file, then a rename). Both dumps stream: the N-Quads come sorted from the
@@ -438,7 +457,7 @@ def write_build(dataset: Dataset, out_dir: Path) -> BuildResult:
     with timed(log, "write", "TriG file"), atomic_output(trig) as handle:
         handle.write(b"# generated by rrii build from ontology/ and data/: do not edit\n")
         ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), handle,
-                     ox.RdfFormat.TRIG, prefixes=_prefixes(dataset.base_uri))
+                     ox.RdfFormat.TRIG, prefixes=prefixes(dataset.base_uri))
     body = {
         "base_uri": dataset.base_uri,
         "quads": len(dataset),
@@ -474,11 +493,11 @@ def read_build(build_dir: Path) -> Dataset:
     try:
         info = json.loads(manifest.read_text(encoding="utf-8"))
         with no_gc():
-            # the file's default graph is the merge, which the dataset makes again
-            return Dataset((q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-                            if not isinstance(q.graph_name, ox.DefaultGraph)),
-                           graphs=info["graphs"], base_uri=info["base_uri"])
-    except (SyntaxError, ValueError) as exc:
+            # the file's default graph is the merge (the display graphs stay out of it)
+            return Dataset(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS),
+                           graphs=info["graphs"], base_uri=info["base_uri"],
+                           merged_size=int(info["quads"]))
+    except (SyntaxError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"the built dataset is damaged ({exc}); run 'rrii build' again",
                          build_dir) from exc
 

@@ -72,8 +72,20 @@ def _dataset_options(verb: str):
     return decorate
 
 
+def _lang() -> str:
+    """The language of the messages of a command without a --lang of its own: ``rrii --lang``
+    (or ``RRII_LANG``)."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    return ((root.obj or {}).get("lang") if root is not None else None) or "en"
+
+
+def _say(key: str, **values) -> str:
+    return messages.text(f"cli.{key}", _lang(), **values)
+
+
 def _fail(exc: Exception) -> None:
-    click.echo(f"error: {exc}", err=True)
+    click.echo(f"{_say('error')}: {exc}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -93,9 +105,14 @@ class _Commands(click.Group):
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print, on standard error, how long each part of a stage took "
                    "(each typology rule, each shape validated, the dumps).")
+@click.option("--lang", "ui_lang", type=click.Choice(LANGUAGES), envvar="RRII_LANG",
+              default="en", show_default=True,
+              help="Language of what the commands print, where a command has no --lang of its "
+                   "own (also RRII_LANG).")
 @click.pass_context
-def main(ctx: click.Context, verbose: bool) -> None:
+def main(ctx: click.Context, verbose: bool, ui_lang: str) -> None:
     """rrii-graph: the knowledge graph of local government international relations."""
+    ctx.obj = {"lang": ui_lang}
     if verbose:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
@@ -125,8 +142,8 @@ def build(data_dir: Path | None, out_dir: Path | None, base_uri: str) -> None:
     for info in dataset.graphs.values():
         kinds[info["kind"]] = kinds.get(info["kind"], 0) + 1
     elapsed = time.perf_counter() - started
-    click.echo(f"built {result.quads} quads in {result.graphs} graphs in {elapsed:.2f} s "
-               f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+    click.echo(_say("built", quads=result.quads, graphs=result.graphs, seconds=f"{elapsed:.2f}",
+                    kinds=", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))))
     click.echo(f"  {result.trig}\n  {result.nquads}\n  {result.manifest}")
 
 
@@ -160,7 +177,9 @@ def validate(lang: str, fmt: str, data_dir: Path | None, build_dir: Path | None,
         text = report.to_text(lang)
     if out_file is not None:
         out_file.write_text(text, encoding="utf-8")
-        click.echo(f"validation: {report.summary()}; report written to {out_file}")
+        click.echo(messages.text("cli.validated", lang, violations=report.count("Violation"),
+                                 warnings=report.count("Warning"), infos=report.count("Info"),
+                                 out=out_file))
     else:
         click.echo(text, nl=False)
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
@@ -269,7 +288,9 @@ def compare(councils: tuple[str, ...], lang: str, out_file: Path, data_dir: Path
     dataset = _dataset(layout, data_dir, build_dir)
     report = build_report(dataset, layout, list(councils) or None, lang)
     path = write_report(report, out_file)
-    click.echo(f"comparison of {len(report.councils)} bodies written to {path}")
+    count = len(report.councils)
+    click.echo(messages.text("cli.compared_one" if count == 1 else "cli.compared", lang,
+                             bodies=count, out=path))
 
 
 @main.command()
@@ -325,7 +346,8 @@ def plot(name: str, councils: tuple[str, ...], out_file: Path, date: str | None,
     image = named_plot(name, dataset.store(), queries, iris, lang, fmt, date,
                        dataset.base_uri)
     write_atomically(out_file, [image])
-    click.echo(f"{name} written to {out_file} ({len(image):,} bytes)")
+    click.echo(messages.text("cli.plotted", lang, name=name, out=out_file,
+                             size=f"{len(image):,}"))
 
 
 @main.command()
@@ -344,9 +366,9 @@ def publish(out_dir: Path, base_uri: str | None, data_dir: Path | None,
         dataset = _dataset(layout, data_dir, build_dir)
     started = time.perf_counter()
     result = publish_site(dataset, layout, out_dir)
-    click.echo(f"published {result.resources} resources ({result.pages} pages, {result.files} "
-               f"files, {result.bytes / 1e6:.1f} MB) to {result.out_dir} in "
-               f"{time.perf_counter() - started:.1f} s")
+    click.echo(_say("published", resources=result.resources, pages=result.pages,
+                    files=result.files, megabytes=f"{result.bytes / 1e6:.1f}",
+                    out=result.out_dir, seconds=f"{time.perf_counter() - started:.1f}"))
 
 
 @main.command()
@@ -361,8 +383,7 @@ def publish(out_dir: Path, base_uri: str | None, data_dir: Path | None,
 def serve(site_dir: Path, host: str, port: int, timeout: int, limit: int) -> None:
     """Serve the site with content negotiation and a read-only SPARQL endpoint at /sparql."""
     server = SiteServer(site_dir, host, port, timeout, limit).start()
-    click.echo(f"serving {site_dir} at {server.url} (SPARQL at {server.url}sparql); "
-               "Ctrl-C stops")
+    click.echo(_say("serving", site=site_dir, url=server.url))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the Oxigraph server too
     try:
         while True:
@@ -392,10 +413,10 @@ def push(endpoint: str, auth: str | None, merge_graph: str | None, timeout: int,
     dataset = _dataset(layout, data_dir, build_dir)
     result = push_dataset(dataset, endpoint, timeout, auth, not no_default,
                           merge_graph=merge_graph)
-    merge = f" and the merge as <{merge_graph}>" if merge_graph else " and the merged default graph"
-    click.echo(f"pushed {result.graphs} named graphs"
-               + ("" if no_default else merge)
-               + f" ({result.triples} triples) to {endpoint}")
+    merge = (_say("pushed_merge_graph", graph=merge_graph) if merge_graph
+             else _say("pushed_merge"))
+    click.echo(_say("pushed", graphs=result.graphs, merge="" if no_default else merge,
+                    triples=result.triples, endpoint=endpoint))
 
 
 @main.group("import")
@@ -473,9 +494,9 @@ def import_municipalities_command(file: Path, source_url: str, title: str | None
                      slug, file.name)
     result = import_municipalities(file, source, layout, out_dir, lang)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(f"imported {result.municipalities} municipalities ({result.matched} already in "
-               f"the data, matched by INE code) into <{result.graph}>\n  {result.out_file}")
+        click.echo(f"{_say('warning')}: {warning}", err=True)
+    click.echo(_say("imported_municipalities", municipalities=result.municipalities,
+                    matched=result.matched, graph=result.graph) + f"\n  {result.out_file}")
 
 
 @import_.command("wikidata")
@@ -500,9 +521,10 @@ def import_wikidata_command(endpoint: str, ine_codes: tuple[str, ...], confidenc
                              query_date or datetime.date.today().isoformat(), ine_codes,
                              out_dir, confidence, timeout)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"{_say('warning')}: {warning}", err=True)
     counts = ", ".join(f"{n} {k}" for k, n in result.statements.items())
-    click.echo(f"imported {counts} for {len(result.graphs)} councils\n  {result.out_file}")
+    click.echo(_say("imported_wikidata", counts=counts, councils=len(result.graphs))
+               + f"\n  {result.out_file}")
 
 
 @import_.command("survey")
@@ -515,8 +537,8 @@ def import_survey_command(file: Path, out_dir: Path | None) -> None:
     layout = ProjectLayout.discover()
     result = import_survey(file, layout, out_dir)
     rows = ", ".join(f"{n} {sheet}" for sheet, n in result.rows.items() if n)
-    click.echo(f"imported {result.statements} statements in {len(result.graphs)} source "
-               f"graphs ({rows})\n  {result.out_file}")
+    click.echo(_say("imported_survey", statements=result.statements,
+                    graphs=len(result.graphs), rows=rows) + f"\n  {result.out_file}")
 
 
 @main.group("export")
@@ -536,11 +558,12 @@ def export_survey_command(council: str | None, out_file: Path, data_dir: Path | 
     layout = ProjectLayout.discover()
     result = export_survey(layout, out_file, council, data_dir)
     if result.council is None:
-        click.echo(f"wrote the blank survey\n  {result.out_file}")
+        click.echo(_say("exported_blank") + f"\n  {result.out_file}")
         return
     rows = ", ".join(f"{n} {sheet}" for sheet, n in result.rows.items() if n)
-    click.echo(f"wrote {result.statements} statements about <{result.council}>: {rows}; "
-               f"{result.other} in '{OTHER_SHEET}'\n  {result.out_file}")
+    click.echo(_say("exported", statements=result.statements, council=result.council,
+                    rows=rows, other=result.other, sheet=OTHER_SHEET)
+               + f"\n  {result.out_file}")
 
 
 @main.command()
@@ -559,8 +582,8 @@ def synth(councils: int, seed: int, out_dir: Path, period: int) -> None:
             out_dir.resolve().parents:
         raise click.BadParameter("synthetic data never goes into data/", param_hint="--out")
     result = synthesise(councils, seed, out_dir, period)
-    click.echo(f"{result.councils} synthetic councils, {result.quads} quads in {result.files} "
-               f"files, {result.seeded} seeded violations (see {out_dir / 'manifest.json'})")
+    click.echo(_say("synthesised", councils=result.councils, quads=result.quads,
+                    files=result.files, seeded=result.seeded, manifest=out_dir / "manifest.json"))
 
 
 @main.command()

@@ -7,7 +7,9 @@ another base, which the build rewrites (see :func:`rrii_graph.build.rebase_term`
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +38,48 @@ NAMESPACES = {
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
+# A local name a prefixed name may end in, in Turtle, SPARQL and JSON-LD alike (PN_LOCAL without
+# its escapes and colons): letters, digits, _, and . or - inside.
+LOCAL_NAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+
+
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The project's prefixes: ``rrii:`` for the ontology under ``base``, then the reused
+    vocabularies (:data:`NAMESPACES`)."""
+    return {"rrii": base + "def#", **NAMESPACES}
+
+
+class Prefixes:
+    """Prefixed names (``skos:prefLabel``) from IRIs, and back, for one prefix table: the one
+    home of CURIE compaction. An IRI is compacted with its longest namespace, and only where what
+    is left is a :data:`LOCAL_NAME`; any other IRI stays whole."""
+
+    def __init__(self, mapping: dict[str, str]):
+        self.mapping = dict(mapping)
+        self._longest_first = sorted(self.mapping.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    def compact(self, iri: str) -> str:
+        for prefix, ns in self._longest_first:
+            if iri.startswith(ns) and LOCAL_NAME.match(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def expand(self, text: str) -> str | None:
+        """The IRI of a prefixed name of this table, or None."""
+        prefix, colon, local = text.partition(":")
+        if colon and prefix in self.mapping and LOCAL_NAME.match(local):
+            return self.mapping[prefix] + local
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _project_prefixes(base: str) -> Prefixes:
+    return Prefixes(prefixes(base))
+
+
 def compact(iri: str, base: str = DEFAULT_BASE) -> str:
     """``skos:prefLabel`` for a known namespace, ``rrii:...`` for the own one, else the IRI."""
-    for prefix, ns in (("rrii", base + "def#"), *NAMESPACES.items()):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
+    return _project_prefixes(base).compact(iri)
 
 
 # The project's languages in their fallback order, declared in messages/languages.toml.

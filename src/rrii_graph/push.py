@@ -23,7 +23,6 @@ import pyoxigraph as ox
 
 from .build import Dataset
 from .errors import RriiError
-from .terms import triple_order
 
 
 class PushError(RriiError):
@@ -111,8 +110,7 @@ def push_dataset(dataset: Dataset, endpoint: str, timeout: int = 120, auth: str 
     targets = [(g, f"{endpoint}{separator}graph={urllib.parse.quote(g, safe='')}", graphs[g])
                for g in sorted(graphs)]
     if default_graph:
-        merged = sorted({q.triple for q in dataset.quads},
-                        key=triple_order)
+        merged = dataset.merged_triples()
         if merge_graph is None:
             targets.append(("default graph", f"{endpoint}{separator}default", merged))
         else:

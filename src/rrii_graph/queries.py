@@ -19,11 +19,16 @@ import pyoxigraph as ox
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from .errors import QueryError
-from .layout import DEFAULT_BASE, NAMESPACES
+from .labels import display_graph
+from .layout import DEFAULT_BASE, prefixes
 from .sparql import text as sparql_text
 from .terms import in_language, term_text
 
-_KNOWN_PREFIXES = {"rrii": DEFAULT_BASE + "def#", **NAMESPACES}
+# the variable a named query reads its labels from: GRAPH ?displayLabels (rrii_graph.labels)
+DISPLAY_LABELS = "displayLabels"
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+_KNOWN_PREFIXES = prefixes()
 
 _HEADER = re.compile(r"^#\s*([A-Za-z@_-]+)\s*:\s*(.*?)\s*$")
 
@@ -117,7 +122,7 @@ def run_select(
     # block reaches a subquery.
     try:
         solutions = store.query(
-            with_values(rebase_query(query.text, base_uri), bindings),
+            with_values(rebase_query(query.text, base_uri), bindings, base_uri),
             substitutions=substitutions or None,
         )
     except SyntaxError as exc:
@@ -397,10 +402,13 @@ class ResultTable:
         return "\n".join(lines) + f"\n({len(rows)} rows)\n"
 
 
-def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal],
+                base_uri: str = DEFAULT_BASE, remote: bool = False) -> str:
     """Bind the values with a SPARQL VALUES block at the start of the outer WHERE group and of
     each top-level subquery that projects a bound variable (:func:`rrii_graph.sparql.text.
-    insert_values`, on the query's tokens), the language also into the label comparisons; the
+    insert_values`, on the query's tokens), the language also into the label comparisons and,
+    as the display-label graph of that language, into ``GRAPH ?displayLabels`` (see
+    :mod:`rrii_graph.labels`; for a ``remote`` engine, as a filter on that variable); the
     result is parsed again before it is used. A remote endpoint cannot take bindings otherwise;
     see :func:`run_select` for the embedded store."""
     if not bindings:
@@ -411,6 +419,18 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
             # A VALUES row does not reach the label lookups nested inside OPTIONAL groups (each
             # group is evaluated on its own), so the language also goes into their comparisons.
             bound = sparql_text.replace_variable_after_equals(bound, "lang", bindings["lang"])
+            # and the graph of its display labels is fixed before the store plans the query
+            # (bound from ?lang inside the query, it made one council's questions 5 to 50 times
+            # slower: the store then plans the joins before it knows the graph)
+            if DISPLAY_LABELS in sparql_text.variables(bound):
+                lang = bindings["lang"].value
+                if not LANGUAGE_TAG.match(lang):
+                    raise QueryError(f"{lang!r} is not a language tag; use one of the project's "
+                                     "languages")
+                graph = ox.NamedNode(display_graph(lang, base_uri))
+                fix = (sparql_text.restrict_graph_variable if remote
+                       else sparql_text.replace_graph_variable)
+                bound = fix(bound, DISPLAY_LABELS, graph)
         return sparql_text.checked(bound)
     except (sparql_text.SparqlTextError, SyntaxError) as exc:
         raise QueryError(f"cannot bind the parameters {sorted(bindings)}: {exc}") from exc
@@ -472,7 +492,8 @@ def _client(endpoint: str, query: NamedQuery, bindings, timeout: int, base_uri: 
     client.setTimeout(timeout)
     client.setReturnFormat(fmt)
     client.setMethod("POST")
-    client.setQuery(with_values(rebase_query(query.text, base_uri), bindings or {}))
+    client.setQuery(with_values(rebase_query(query.text, base_uri), bindings or {}, base_uri,
+                                remote=True))
     return client
 
 

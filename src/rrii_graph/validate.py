@@ -3,10 +3,11 @@
 The shapes are ``ontology/shapes/core.ttl`` (sh:Violation) and ``recommended.ttl`` (sh:Warning,
 sh:Info), checked over the merge of the ontology, vocabulary and data graphs by the fast engine of
 :mod:`rrii_graph.shacl` (which hands any shape it cannot check to pySHACL), or by pySHACL alone
-(``engine="pyshacl"``). The checks are ``queries/checks/*-violation.rq``: each row a check
-returns is a Violation. The result is a :class:`~rrii_graph.validation_report.ValidationReport`
-(the report model; :mod:`rrii_graph.validation_render` renders it); it conforms when there is no
-Violation (Warnings and Infos are reported, never fatal). See SHACL 1.0, section 3.6.
+(``engine="pyshacl"``). The checks are ``queries/checks/*-{violation,warning,info}.rq``: each
+row a check returns is a result of the severity its name ends in. The result is a
+:class:`~rrii_graph.validation_report.ValidationReport` (the report model;
+:mod:`rrii_graph.validation_render` renders it); it conforms when there is no Violation
+(Warnings and Infos are reported, never fatal). See SHACL 1.0, section 3.6.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
-from rdflib.namespace import DCTERMS, FOAF, RDFS, SH, SKOS
+from rdflib.namespace import SH
 
 from .build import Dataset, iter_triples, no_gc
 from .errors import ConfigError
+from .labels import display_labels
 from .layout import LANGUAGES
 from .queries import load_queries, run_select
 from .shacl import DataIndex, Validator, compile_shapes
@@ -45,7 +47,6 @@ PARALLEL_FROM = 200_000  # quads from which the fast engine uses one process per
 # objects copies their pages). One process alone needs about 0.4 KiB a quad more.
 WORKER_BYTES_PER_QUAD = 720
 log = logging.getLogger(__name__)
-_LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
 
 
 def check_lang(lang: str) -> str:
@@ -67,11 +68,16 @@ def to_rdflib(triples) -> rdflib.Graph:
         term_log.setLevel(level)
     return graph
 
+CHECK_SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
+
+
 def run_checks(store: ox.Store, checks_dir: Path, base_uri: str) -> list[ValidationResult]:
-    """Run every ``*-violation.rq`` check; each row is a Violation about its ``?focus``."""
+    """Run every check of ``checks_dir``: a file named ``*-violation.rq``, ``*-warning.rq`` or
+    ``*-info.rq``; each row it returns is a result of that severity about its ``?focus``."""
     results = []
     for name, query in sorted(load_queries(checks_dir).items()):
-        if not name.endswith("-violation"):
+        severity = CHECK_SEVERITIES.get(name.rsplit("-", 1)[-1])
+        if severity is None:
             continue
         with timed(log, "validate", f"check {name}") as details:
             answer = run_select(store, query, base_uri=base_uri)
@@ -81,7 +87,7 @@ def run_checks(store: ox.Store, checks_dir: Path, base_uri: str) -> list[Validat
             focus = row.get("focus")
             detail = row.get("detail")
             results.append(ValidationResult(
-                severity="Violation",
+                severity=severity,
                 focus=_ox_text(focus) or "",
                 path=None,
                 value=_ox_text(detail),
@@ -93,20 +99,6 @@ def run_checks(store: ox.Store, checks_dir: Path, base_uri: str) -> list[Validat
 
 
 _ox_text = term_text
-
-def _labels(graph: rdflib.Graph, nodes: set[str]) -> dict[str, dict[str, str]]:
-    labels: dict[str, dict[str, str]] = {}
-    for text in nodes:
-        if text.startswith("_:"):
-            continue
-        node = rdflib.URIRef(text)
-        by_lang: dict[str, str] = {}
-        for prop in _LABEL_PROPERTIES:
-            for value in graph.objects(node, prop):
-                by_lang.setdefault(getattr(value, "language", None) or "", str(value))
-        if by_lang:
-            labels[text] = by_lang
-    return labels
 
 def default_workers(quads: int) -> int:
     """One process per core for a dataset of ``PARALLEL_FROM`` quads or more (a few thousand
@@ -157,7 +149,6 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
         report_graph, results = _pyshacl(data_graph, shapes_graph)
         if checking is not None:
             checking()
-        labels_of = lambda nodes: _labels(data_graph, nodes)  # noqa: E731
         report = ValidationReport(results=results, graph=report_graph, engine="pyshacl")
     else:
         with no_gc():
@@ -175,14 +166,15 @@ def validate_dataset(dataset: Dataset, checks_dir: Path | None = None,
             subset = _shapes_subset(shapes_graph, compiled.unsupported)
             with timed(log, "validate", "shapes pySHACL checked"):
                 results += _pyshacl(to_rdflib(iter_triples(dataset, DATA_KINDS)), subset)[1]
-        labels_of = lambda nodes: _store_labels(store, nodes)  # noqa: E731
         report = ValidationReport(results=results, engine="fast", fallback=fallback)
     if checks_dir is not None:
         if report.graph is not None:
             _add_check_results(report.graph, checks)
         report.results += checks
     report.results.sort(key=ValidationResult.sort_key)
-    report.labels = labels_of({r.focus for r in report.results})
+    focus = {r.focus for r in report.results}
+    report.labels = {lang: display_labels(dataset.store(), lang, dataset.base_uri, focus)
+                     for lang in LANGUAGES}
     return report
 
 def _pyshacl(data_graph: rdflib.Graph, shapes_graph: rdflib.Graph
@@ -230,17 +222,3 @@ def _from_fast(result, shapes: rdflib.Graph, cache: dict) -> ValidationResult:
         terms={"focus": _to_rdflib(result.focus_term), "value": _to_rdflib(result.value_term),
                "path": result.path_object, "shape": result.source_shape})
 
-def _store_labels(store: ox.Store, nodes: set[str]) -> dict[str, dict[str, str]]:
-    labels: dict[str, dict[str, str]] = {}
-    for text in nodes:
-        if text.startswith("_:") or not text.startswith(("http://", "https://", "urn:")):
-            continue
-        by_lang: dict[str, str] = {}
-        for prop in _LABEL_PROPERTIES:
-            for quad in store.quads_for_pattern(ox.NamedNode(text), ox.NamedNode(str(prop)),
-                                                None, ox.DefaultGraph()):
-                if isinstance(quad.object, ox.Literal):
-                    by_lang.setdefault(quad.object.language or "", quad.object.value)
-        if by_lang:
-            labels[text] = by_lang
-    return labels

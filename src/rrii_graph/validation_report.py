@@ -45,7 +45,7 @@ class ValidationReport:
 
     results: list[ValidationResult]
     graph: rdflib.Graph | None = None
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> node -> label
     engine: str = "pyshacl"
     fallback: dict[str, str] = field(default_factory=dict)  # shape -> why pySHACL checked it
 
@@ -57,8 +57,8 @@ class ValidationReport:
         return sum(1 for r in self.results if r.severity == severity)
 
     def label(self, node: str, lang: str) -> str | None:
-        by_lang = self.labels.get(node, {})
-        return in_language(by_lang, lang, next(iter(by_lang.values()), None))
+        """The node's display label for readers of ``lang`` (see :mod:`rrii_graph.labels`)."""
+        return self.labels.get(lang, {}).get(node)
 
     def summary(self) -> str:
         return (f"{self.count('Violation')} violations, {self.count('Warning')} warnings, "

@@ -16,7 +16,7 @@ from rrii_graph.build import (
     read_build,
 )
 from rrii_graph.errors import BuildMissingError, InputError
-from rrii_graph.layout import ProjectLayout
+from rrii_graph.layout import LANGUAGES, ProjectLayout
 from tests.conftest import BASE, DATA, fixture_folder
 
 
@@ -46,8 +46,11 @@ def test_build_keeps_named_graphs_and_round_trips(layout, tmp_path):
     again = read_build(tmp_path)
     assert len(again.quads) == result.quads == len(dataset.quads)
     # both dumps hold the named graphs and, as their default graph, the merge the named
-    # queries read, so that a store loading them answers those queries as they are
-    merge = {q.triple for q in dataset.quads}
+    # queries read, so that a store loading them answers those queries as they are; the
+    # display labels stay in their own graphs, out of the merge
+    display = set(dataset.graphs_of_kind("labels"))
+    assert display == {f"https://w3id.org/rrii/derived/labels/{lang}" for lang in LANGUAGES}
+    merge = {q.triple for q in dataset.quads if q.graph_name.value not in display}
     for name, fmt in ((DATASET_TRIG, ox.RdfFormat.TRIG), ("rrii.nq", ox.RdfFormat.N_QUADS)):
         store = ox.Store()
         store.load(path=str(tmp_path / name), format=fmt)

@@ -32,6 +32,19 @@ def test_build_then_validate_exits_0(runner, tmp_path):
     assert result.output.startswith("conforms: yes (0 violations")
 
 
+def test_commands_without_a_lang_of_their_own_speak_the_global_one(runner, tmp_path):
+    args = ["build", "--data", str(DATA / "shapes" / "valid"), "--out", str(tmp_path / "b")]
+    said = {lang: runner.invoke(main, ["--lang", lang, *args]) for lang in ("ca", "es", "en")}
+    assert all(r.exit_code == 0 for r in said.values()), said
+    assert said["ca"].output.startswith("construïts ")
+    assert said["es"].output.startswith("construidos ")
+    assert said["en"].output.startswith("built ")
+    missing = runner.invoke(main, ["--lang", "ca", "build", "--data", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and missing.output.startswith("error: ")  # the same word
+    by_env = runner.invoke(main, args, env={"RRII_LANG": "ca"})
+    assert by_env.output.startswith("construïts "), by_env.output
+
+
 def test_validate_with_violations_exits_1_and_speaks_each_language(runner, tmp_path):
     data = fixture_folder(tmp_path, BASE, DATA / "shapes" / "invalid" / "twinning.trig")
     texts = {}

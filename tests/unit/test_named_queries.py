@@ -76,7 +76,7 @@ def test_result_table_turns_into_dataframe_and_rows(fixture_graph):
 def test_params_are_declared_in_headers(layout):
     queries = load_queries(layout.queries_dir)
     assert declared_params(queries["units-by-council"]) == ["council", "date", "lang"]
-    assert declared_params(queries["statement-source"]) == ["subject", "predicate"]
+    assert declared_params(queries["statement-source"]) == ["subject", "predicate", "lang"]
 
 
 def test_values_block_is_safe_against_injection():

@@ -47,6 +47,13 @@ def test_a_new_language_builds_validates_publishes_and_reports(tmp_path):
     checked = _rrii(project, "validate", "--lang", "xx")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stdout.startswith("conforms: yes")
+    # the new language has almost no labels: its display labels fall back, and the quality
+    # check counts how many of the project's own resources do
+    counted = checked.stdout.split("derived/labels/xx", 1)[1].split("\n")[1]
+    assert "[Info]" in counted and int(counted.split("xx: ")[1].split(":")[0]) > 100, counted
+    typology = _rrii(project, "query", "typology", "--lang", "xx", "--format", "csv")
+    assert typology.returncode == 0, typology.stderr
+    assert "Ajuntament de Terrassa" in typology.stdout  # the Catalan label, by fallback
     site = tmp_path / "site"
     published = _rrii(project, "publish", "--out", str(site))
     assert published.returncode == 0, published.stderr

@@ -24,7 +24,7 @@ def test_ontology_header(layout):
 def test_ontology_holds_classes_and_properties_only(layout):
     g = rdflib.Graph().parse(layout.ontology_file)
     allowed = {OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-               OWL.FunctionalProperty, OWL.SymmetricProperty}
+               OWL.AnnotationProperty, OWL.FunctionalProperty, OWL.SymmetricProperty}
     types = set(g.objects(None, RDF.type))
     assert types <= allowed, types - allowed
 

@@ -31,7 +31,8 @@ def dumps(shipped_dataset, tmp_path_factory):
     write_build(shipped_dataset, folder / "build")
     site = folder / "site"
     site.mkdir()
-    for name, data in dump_files(shipped_dataset.quads, shipped_dataset.base_uri).items():
+    for name, data in dump_files(shipped_dataset.quads, shipped_dataset.merged_triples(),
+                                     shipped_dataset.base_uri).items():
         if name in ("rrii.nq", "rrii.trig"):
             (site / name).write_bytes(data)
     return folder

@@ -43,7 +43,8 @@ def _triples(data: bytes, fmt: ox.RdfFormat) -> set:
 
 
 def test_dumps_load_back_into_the_same_graph(site, world):
-    merged = {(str(q.subject), str(q.predicate), str(q.object)) for q in world.quads}
+    # the merge leaves out the display labels, which the dataset dumps carry in their graphs
+    merged = {(str(q.subject), str(q.predicate), str(q.object)) for q in world.shown_quads()}
     # the dataset dumps: the named graphs, and the merge as the default graph
     quads = {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
              for q in world.quads} | {(*t, str(ox.DefaultGraph())) for t in merged}
@@ -104,7 +105,7 @@ def test_void_and_service_description_count_the_graph(site, world):
     void = rdflib.Graph().parse(site / "void.ttl")
     ns = rdflib.Namespace("http://rdfs.org/ns/void#")
     dataset = rdflib.URIRef("https://w3id.org/rrii/dataset")
-    merged = {(q.subject, q.predicate, q.object) for q in world.quads}
+    merged = {(q.subject, q.predicate, q.object) for q in world.shown_quads()}
     assert int(void.value(dataset, ns.triples)) == len(merged)
     classes = {str(void.value(p, ns["class"])) for p in void.objects(dataset, ns.classPartition)}
     assert "http://data.europa.eu/m8g/PublicOrganisation" in classes
@@ -143,7 +144,7 @@ def test_each_resource_has_its_representations(site, world):
     for ext in ("html", "es.html", "en.html", "ttl", "jsonld", "nt"):
         assert path.with_name(f"test-xss.{ext}").is_file(), ext
     described = _triples(path.with_name("test-xss.ttl").read_bytes(), ox.RdfFormat.TURTLE)
-    expected = {(str(q.subject), str(q.predicate), str(q.object)) for q in world.quads
+    expected = {(str(q.subject), str(q.predicate), str(q.object)) for q in world.shown_quads()
                 if q.subject.value == BODY + "test-xss"}
     assert described == expected
     assert _triples(path.with_name("test-xss.jsonld").read_bytes(),

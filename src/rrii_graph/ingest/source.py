@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from ..build import Dataset, atomic_output, load_dataset, syntax_error
 from ..errors import InputError
-from ..layout import DEFAULT_BASE, NAMESPACES, ProjectLayout
+from ..layout import DEFAULT_BASE, NAMESPACES, ProjectLayout, prefixes
 from ..terms import quad_order
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -178,12 +178,11 @@ def write_trig(path: Path, quads: Iterable[ox.Quad], header: str,
     if path.exists() and GENERATED.encode() not in path.read_bytes()[:200]:
         raise InputError("this file exists and was not written by an import; choose "
                          "another --out folder or --slug", path)
-    prefixes = {"rrii": base_uri + "def#", **NAMESPACES, "g": base_uri + "graph/",
-                "src": base_uri + "id/source/"}
+    table = {**prefixes(base_uri), "g": base_uri + "graph/", "src": base_uri + "id/source/"}
     with atomic_output(path) as handle:
         for line in header.splitlines():
             handle.write(b"# " + line.encode("utf-8") + b"\n")
-        ox.serialize(ordered, handle, ox.RdfFormat.TRIG, prefixes=prefixes)
+        ox.serialize(ordered, handle, ox.RdfFormat.TRIG, prefixes=table)
     return path
 
 

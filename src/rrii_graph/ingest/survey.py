@@ -40,7 +40,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..build import Dataset, load_dataset, write_atomically
 from ..errors import ConfigError, InputError
-from ..layout import DEFAULT_BASE, ProjectLayout
+from ..layout import DEFAULT_BASE, LOCAL_NAME, ProjectLayout
+from ..layout import Prefixes as BasePrefixes
 from ..queries import load_query, run_select
 from .source import GENERATED, RDF_TYPE, data_folder, slugify, sorted_quads, term, write_trig
 
@@ -66,7 +67,6 @@ DATE_FORMS = ((re.compile(r"^\d{4}-\d{2}-\d{2}$"), ox.NamedNode(XSD + "date")),
               (re.compile(r"^\d{4}$"), ox.NamedNode(XSD + "gYear")))
 INTEGER = re.compile(r"^-?(0|[1-9]\d{0,14})$")  # exact in a spreadsheet's numbers
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
-LOCAL_NAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 BLANK_LABEL = re.compile(r"^_:[A-Za-z0-9_-]+$")
 MAX_CELL = 32767  # characters a spreadsheet cell holds
@@ -77,26 +77,17 @@ MAX_ERRORS = 50
 
 # --- The declaration of the workbook --------------------------------------------------------
 
-class Prefixes:
+class Prefixes(BasePrefixes):
     """The prefixed names a cell may hold (``iu:my-unit``), both ways."""
-
-    def __init__(self, mapping: dict[str, str]):
-        self.mapping = dict(mapping)
-        self._longest_first = sorted(self.mapping.items(), key=lambda kv: -len(kv[1]))
-
-    def compact(self, iri: str) -> str:
-        for prefix, ns in self._longest_first:
-            if iri.startswith(ns) and LOCAL_NAME.match(iri[len(ns):]):
-                return f"{prefix}:{iri[len(ns):]}"
-        return iri
 
     def expand(self, text: str) -> ox.NamedNode:
         """The IRI a cell names; :class:`ValueError` with what is expected otherwise."""
         if IRI.match(text):
             return ox.NamedNode(text)
-        prefix, colon, local = text.partition(":")
-        if colon and prefix in self.mapping and LOCAL_NAME.match(local):
-            return ox.NamedNode(self.mapping[prefix] + local)
+        found = super().expand(text)
+        if found is not None:
+            return ox.NamedNode(found)
+        prefix, colon, _local = text.partition(":")
         if colon and prefix not in self.mapping and not text.startswith(("http:", "https:")):
             raise ValueError(f"the prefix {prefix!r} of {text!r} is not one of the survey's "
                              "(see the table in the sheet Instructions)")

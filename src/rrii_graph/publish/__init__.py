@@ -37,7 +37,7 @@ from ..queries import load_queries
 from ..terms import triple_order
 from .catalogue import describe_dataset
 from .conneg import REPRESENTATIONS
-from .dumps import RESOURCE_SYNTAXES, SYNTAXES, context, dump_files, merged_triples, serialize
+from .dumps import RESOURCE_SYNTAXES, SYNTAXES, context, dump_files, serialize
 from .pages import SiteRenderer, graph_members, page_file
 from .resources import description, index_dataset, site_path
 
@@ -56,12 +56,13 @@ def _site_files(dataset: Dataset, layout: ProjectLayout) -> tuple[dict[str, byte
     resources."""
     base = dataset.base_uri
     index = index_dataset(dataset)
-    renderer = SiteRenderer(index, graph_members(dataset.quads, base))
+    shown = dataset.shown_quads()  # the display graphs go to the dumps only
+    renderer = SiteRenderer(index, graph_members(shown, base))
     queries = load_queries(layout.queries_dir)
     files: dict[str, bytes] = {}
 
-    merged = merged_triples(dataset.quads)
-    dumps = dump_files(dataset.quads, base, triples=merged)
+    merged = dataset.merged_triples()
+    dumps = dump_files(dataset.quads, merged, base)
     for name, data in dumps.items():
         files[f"dumps/{name}"] = data
     for name, triples in describe_dataset(layout, base, dumps, merged).items():
@@ -78,7 +79,7 @@ def _site_files(dataset: Dataset, layout: ProjectLayout) -> tuple[dict[str, byte
         if "#" in iri[len(base):]:
             documents[site_path(iri, base)].append(iri)
     graph_triples: dict[str, list] = defaultdict(list)
-    for quad in dataset.quads:
+    for quad in shown:
         graph_triples[quad.graph_name.value].append(quad.triple)
     pages = 0
     for iri in resources:

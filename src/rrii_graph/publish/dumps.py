@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..layout import NAMESPACES
-from ..terms import triple_order
+from ..layout import Prefixes, prefixes
 
 
 @dataclass(frozen=True)
@@ -42,23 +41,12 @@ SYNTAXES = (
 RESOURCE_SYNTAXES = tuple(s for s in SYNTAXES if s.extension in ("ttl", "jsonld", "nt"))
 
 
-def prefixes(base: str) -> dict[str, str]:
-    return {"rrii": base + "def#", **NAMESPACES}
-
-
 def context(base: str) -> dict:
     """The JSON-LD context of every published JSON-LD file."""
     return {"@context": dict(sorted(prefixes(base).items()))}
 
 
-def _compact_iri(iri: str, table: list[tuple[str, str]]) -> str:
-    for prefix, ns in table:
-        if iri.startswith(ns) and len(iri) > len(ns) and ":" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
-def _compact(node, table):
+def _compact(node, table: Prefixes):
     if isinstance(node, list):
         return [_compact(n, table) for n in node]
     if not isinstance(node, dict):
@@ -66,18 +54,18 @@ def _compact(node, table):
     out = {}
     for key, value in node.items():
         if key in ("@id", "@type") and isinstance(value, str):
-            out[key] = _compact_iri(value, table)
+            out[key] = table.compact(value)
         elif key.startswith("@"):
             out[key] = _compact(value, table)
         else:
-            out[_compact_iri(key, table)] = _compact(value, table)
+            out[table.compact(key)] = _compact(value, table)
     return out
 
 
 def to_jsonld(terms: list, base: str) -> bytes:
     """JSON-LD with the project's context: ``@graph`` holds the nodes (and named graphs)."""
     expanded = json.loads(ox.serialize(terms, format=ox.RdfFormat.JSON_LD) or b"[]")
-    table = sorted(prefixes(base).items(), key=lambda kv: -len(kv[1]))
+    table = Prefixes(prefixes(base))
     body = {**context(base), "@graph": _compact(expanded, table)}
     return json.dumps(body, ensure_ascii=False, indent=1).encode() + b"\n"
 
@@ -91,17 +79,12 @@ def serialize(terms: list, syntax: Syntax, base: str) -> bytes:
     return bytes(out or b"")
 
 
-def merged_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    """Every triple of every graph, once, sorted."""
-    triples = {q.triple for q in quads}
-    return sorted(triples, key=triple_order)
-
-
-def dump_files(quads: list[ox.Quad], base: str, stem: str = "rrii",
-               triples: list[ox.Triple] | None = None) -> dict[str, bytes]:
-    """File name -> bytes for every dump and its gzipped copy (``triples``: the merge, when the
-    caller already has it)."""
-    triples = merged_triples(quads) if triples is None else triples
+def dump_files(quads: list[ox.Quad], merge: list[ox.Triple], base: str,
+               stem: str = "rrii") -> dict[str, bytes]:
+    """File name -> bytes for every dump and its gzipped copy: ``quads``, the dataset's named
+    graphs, and ``merge``, its merged default graph (:meth:`rrii_graph.build.Dataset.
+    merged_triples`), which is also the whole of the triple dumps."""
+    triples = merge
     files: dict[str, bytes] = {}
     # the dataset syntaxes carry the merge as their default graph beside the named graphs, so
     # that a store that loads them answers the named queries as the embedded store does

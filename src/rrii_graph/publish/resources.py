@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..build import Dataset
-from ..layout import NAMESPACES, compact
-from ..terms import in_language, term_text, triple_order
+from ..labels import LABEL_PROPERTIES, best_by_tag, display_labels
+from ..layout import LANGUAGES, NAMESPACES, compact
+from ..terms import term_text, triple_order
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS = NAMESPACES["skos"]
 RDFS = NAMESPACES["rdfs"]
 
-# Label properties, best first.
-LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", NAMESPACES["dct"] + "title",
-                    NAMESPACES["foaf"] + "name", NAMESPACES["schema"] + "name")
 
 
 def site_path(iri: str, base: str) -> str | None:
@@ -49,19 +47,16 @@ class ResourceIndex:
     base: str
     outgoing: dict[str, list[Statement]]
     incoming: dict[str, list[tuple[str, str]]]  # object -> [(subject, predicate)]
-    labels: dict[str, dict[str, str]]           # iri -> lang ("" for none) -> label
+    labels: dict[str, dict[str, str]]           # iri -> language tag ("" for none) -> label
     types: dict[str, list[str]]
     graph_kinds: dict[str, str]
+    display: dict[str, dict[str, str]]          # language -> iri -> its display label
 
     def label(self, iri: str, lang: str) -> str:
-        """The label in ``lang``, else Catalan, Spanish, English, any; else a compact IRI."""
-        by_lang = self.labels.get(iri, {})
-        found = in_language(by_lang, lang)
-        if found is not None:
-            return found
-        if by_lang:
-            return by_lang[sorted(by_lang)[0]]
-        return compact(iri, self.base)
+        """The display label for readers of ``lang`` (see :mod:`rrii_graph.labels`), else a
+        compact IRI."""
+        found = self.display.get(lang, {}).get(iri)
+        return found if found is not None else compact(iri, self.base)
 
     def resources(self) -> list[str]:
         """Every own IRI that is the subject or object of a statement, sorted."""
@@ -74,10 +69,11 @@ _key = term_text
 
 
 def index_dataset(dataset: Dataset) -> ResourceIndex:
-    """Group the dataset's statements by subject (with the graphs stating each) and by object."""
+    """Group the dataset's statements by subject (with the graphs stating each) and by object;
+    the labels are read from the store and the display graphs (:mod:`rrii_graph.labels`)."""
     merged: dict[tuple, Statement] = {}
     order: dict[str, list[tuple]] = defaultdict(list)
-    for quad in dataset.quads:
+    for quad in dataset.shown_quads():
         key = (_key(quad.subject), quad.predicate.value, quad.object)
         statement = merged.get(key)
         if statement is None:
@@ -86,31 +82,24 @@ def index_dataset(dataset: Dataset) -> ResourceIndex:
         statement.graphs.add(quad.graph_name.value)
     outgoing = {s: [merged[k] for k in keys] for s, keys in order.items()}
     incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
     types: dict[str, list[str]] = defaultdict(list)
-    rank = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
-    best: dict[tuple[str, str], int] = {}
     for subject, statements in outgoing.items():
         for st in statements:
             if isinstance(st.object, ox.NamedNode):
                 incoming[st.object.value].append((subject, st.predicate.value))
                 if st.predicate.value == RDF_TYPE:
                     types[subject].append(st.object.value)
-            elif isinstance(st.object, ox.Literal) and st.predicate.value in rank:
-                lang = st.object.language or ""
-                score = rank[st.predicate.value]
-                if score < best.get((subject, lang), len(rank)):
-                    best[subject, lang] = score
-                    labels[subject][lang] = st.object.value
-                elif score == best.get((subject, lang)) and st.object.value < labels[subject][lang]:
-                    labels[subject][lang] = st.object.value  # deterministic among equals
     for values in incoming.values():
         values.sort()
     for values in types.values():
         values.sort()
+    store = dataset.store()
+    labels = {_key(node): {tag: literal.value for tag, literal in by_tag.items()}
+              for node, by_tag in best_by_tag(store, LABEL_PROPERTIES).items()}
+    shown = {lang: display_labels(store, lang, dataset.base_uri) for lang in LANGUAGES}
     kinds = {g: info["kind"] for g, info in dataset.graphs.items()}
-    return ResourceIndex(dataset.base_uri, outgoing, dict(incoming), dict(labels), dict(types),
-                         kinds)
+    return ResourceIndex(dataset.base_uri, outgoing, dict(incoming), labels, dict(types),
+                         kinds, shown)
 
 
 def description(index: ResourceIndex, iri: str) -> list[ox.Triple]:

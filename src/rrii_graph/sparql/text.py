@@ -8,6 +8,8 @@ SPARQL parser before it is used (:func:`checked`).
 - :func:`variables`: the variables it mentions;
 - :func:`insert_values`: a VALUES block at the start of the outer WHERE group and of each
   top-level subquery that projects a bound variable;
+- :func:`replace_graph_variable`: a variable naming a graph (``GRAPH ?g``) fixed to a graph, or
+  :func:`restrict_graph_variable`: restricted to it by a filter;
 - :func:`replace_iris`: IRIs rebased, wherever they stand (``<...>`` only, never inside strings).
 """
 
@@ -161,6 +163,57 @@ def replace_variable_after_equals(text: str, name: str, term) -> str:
             out.append(text[last:token.start])
             out.append(str(term))
             last = token.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def replace_graph_variable(text: str, name: str, term) -> str:
+    """``GRAPH ?name`` becomes ``GRAPH <term>`` wherever it stands: a graph the query reads
+    from, fixed before the store plans the query (a VALUES row would be joined later)."""
+    toks = _structure(text)
+    out, last = [], 0
+    for k, token in enumerate(toks):
+        if token.kind == "var" and token.text[1:] == name and k and toks[k - 1].is_word("GRAPH"):
+            out.append(text[last:token.start])
+            out.append(str(term))
+            last = token.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def restrict_graph_variable(text: str, name: str, term) -> str:
+    """Each ``GRAPH ?name { ... }`` becomes ``GRAPH ?name_k { ... } FILTER(?name_k = <term>)``,
+    a variable of its own for each (``?name`` is never projected): the same answers as
+    :func:`replace_graph_variable`, for engines that read a constant graph name otherwise (with
+    a ``default-graph-uri``, Virtuoso finds nothing in ``GRAPH <term>``, but does in ``GRAPH
+    ?g`` restricted so; one variable shared by several OPTIONAL groups it joins wrongly)."""
+    toks = _structure(text)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    for k, token in enumerate(toks):
+        if not (token.kind == "var" and token.text[1:] == name and k
+                and toks[k - 1].is_word("GRAPH")):
+            continue
+        if k + 1 >= len(toks) or toks[k + 1].text != "{":
+            raise SparqlTextError(f"GRAPH ?{name} is not followed by a group")
+        own = f"?{name}_{len(edits) // 2}"
+        depth = 0
+        for closing in toks[k + 1:]:
+            if closing.kind == "punct" and closing.text == "{":
+                depth += 1
+            elif closing.kind == "punct" and closing.text == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+        else:
+            raise SparqlTextError(f"the group of GRAPH ?{name} is not closed")
+        edits.append((token.start, token.end, own))
+        edits.append((closing.end, closing.end, f" FILTER({own} = {term})"))
+    edits.sort()
+    out, last = [], 0
+    for start, end, replacement in edits:
+        out.append(text[last:start])
+        out.append(replacement)
+        last = end
     out.append(text[last:])
     return "".join(out)
 
