@@ -111,3 +111,44 @@ def test_the_header_is_checked_against_the_query_and_types_the_parameters(store)
     rows = run_select(store, NamedQuery("t", Path("t.rq"), typed.text),
                       bind_params(typed, {"council": "http://example.org/c", "kind": "a"}, None))
     assert {r["council"].value for r in rows.rows} == {"http://example.org/c"}
+
+
+DISPLAYED = '''PREFIX rrii: <https://w3id.org/rrii/def#>
+SELECT ?s ?label ?lang WHERE {
+  # GRAPH ?displayLabels { in a comment }
+  ?s ?p ?o . FILTER(?o != "GRAPH ?displayLabels { }")
+  OPTIONAL { GRAPH ?displayLabels { ?s rrii:displayLabel ?label } }
+  OPTIONAL { GRAPH ?displayLabels { ?o rrii:displayLabel ?other { } } }
+}'''
+
+
+def test_the_display_graph_is_fixed_from_the_language_on_the_tokens():
+    bound = with_values(DISPLAYED, {"lang": ox.Literal("en")})
+    graph = "<https://w3id.org/rrii/derived/labels/en>"
+    assert bound.count(f"GRAPH {graph}") == 2
+    assert "# GRAPH ?displayLabels { in a comment }" in bound  # comments and strings stay
+    assert '"GRAPH ?displayLabels { }"' in bound
+    remote = with_values(DISPLAYED, {"lang": ox.Literal("en")}, remote=True)
+    # for an engine: a variable of its own per graph pattern, restricted by a filter
+    assert "GRAPH ?displayLabels_0 {" in remote and "GRAPH ?displayLabels_1 {" in remote
+    assert remote.count(f"FILTER(?displayLabels_0 = {graph})") == 1
+    assert remote.count(f"FILTER(?displayLabels_1 = {graph})") == 1
+    with pytest.raises(QueryError, match="not a language tag"):
+        with_values(DISPLAYED, {"lang": ox.Literal("en> } DROP ALL {")})
+
+
+def test_fixed_and_restricted_display_graphs_answer_alike():
+    store = ox.Store()
+    store.load(b"""<http://example.org/s> <http://example.org/p> "o" .
+        <https://w3id.org/rrii/derived/labels/en> {
+          <http://example.org/s> <https://w3id.org/rrii/def#displayLabel> "S"@ca }
+        <https://w3id.org/rrii/derived/labels/ca> {
+          <http://example.org/s> <https://w3id.org/rrii/def#displayLabel> "S-ca"@ca }""",
+               format=ox.RdfFormat.TRIG)
+    text = ("PREFIX rrii: <https://w3id.org/rrii/def#> SELECT ?s ?label ?lang WHERE { ?s ?p ?o "
+            "OPTIONAL { GRAPH ?displayLabels { ?s rrii:displayLabel ?label } } }")
+    answers = []
+    for remote in (False, True):
+        query = with_values(text, {"lang": ox.Literal("en")}, remote=remote)
+        answers.append([str(r["label"]) for r in store.query(query)])
+    assert answers == [['"S"@ca'], ['"S"@ca']]

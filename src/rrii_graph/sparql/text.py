@@ -153,32 +153,29 @@ def insert_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> 
     return text
 
 
-def replace_variable_after_equals(text: str, name: str, term) -> str:
-    """``= ?name`` becomes ``= <term>`` wherever it stands in the query's structure (a VALUES
-    row does not reach comparisons inside OPTIONAL groups evaluated on their own)."""
+def _replace_variable(text: str, name: str, term, after) -> str:
+    """``?name`` becomes ``term`` where the structure token before it satisfies ``after``."""
     toks = _structure(text)
     out, last = [], 0
     for k, token in enumerate(toks):
-        if token.kind == "var" and token.text[1:] == name and k and toks[k - 1].text == "=":
+        if token.kind == "var" and token.text[1:] == name and k and after(toks[k - 1]):
             out.append(text[last:token.start])
             out.append(str(term))
             last = token.end
     out.append(text[last:])
     return "".join(out)
+
+
+def replace_variable_after_equals(text: str, name: str, term) -> str:
+    """``= ?name`` becomes ``= <term>`` wherever it stands in the query's structure (a VALUES
+    row does not reach comparisons inside OPTIONAL groups evaluated on their own)."""
+    return _replace_variable(text, name, term, lambda before: before.text == "=")
 
 
 def replace_graph_variable(text: str, name: str, term) -> str:
     """``GRAPH ?name`` becomes ``GRAPH <term>`` wherever it stands: a graph the query reads
     from, fixed before the store plans the query (a VALUES row would be joined later)."""
-    toks = _structure(text)
-    out, last = [], 0
-    for k, token in enumerate(toks):
-        if token.kind == "var" and token.text[1:] == name and k and toks[k - 1].is_word("GRAPH"):
-            out.append(text[last:token.start])
-            out.append(str(term))
-            last = token.end
-    out.append(text[last:])
-    return "".join(out)
+    return _replace_variable(text, name, term, lambda before: before.is_word("GRAPH"))
 
 
 def restrict_graph_variable(text: str, name: str, term) -> str:
