@@ -28,6 +28,7 @@ from . import messages
 from .errors import QueryError
 from .layout import DEFAULT_BASE, LANGUAGES, NAMESPACES, compact
 from .queries import NamedQuery, load_query, rebase_query, run_named
+from .sparql import text as sparql_text
 from .timing import timed
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -82,27 +83,27 @@ def load_rules(rules_dir: Path) -> list[Rule]:
 def derive_typology(store: ox.Store, rules_dir: Path, base_uri: str = DEFAULT_BASE) -> None:
     """Run every rule on ``store`` (whose default graph is the merge of the dataset), add what
     they derive to the store, both to its default graph (so that the next rules can read it) and
-    to the graph :func:`typology_graph`. A rule's answer goes from the query to the store as
-    N-Triples without becoming Python objects."""
+    to the graph :func:`typology_graph`. Each CONSTRUCT runs as the update that inserts its
+    template into both (:func:`rrii_graph.sparql.text.construct_to_insert`): what a rule derives
+    never leaves the store."""
     graph = ox.NamedNode(typology_graph(base_uri))
     meta: set[ox.Triple] = set()
     for rule in load_rules(rules_dir):
-        with timed(log, "typology", f"rule {rule.name}: query") as details:
+        with timed(log, "typology", f"rule {rule.name}") as details:
             try:
-                result = store.query(rebase_query(rule.query.text, base_uri))
+                update = sparql_text.construct_to_insert(
+                    rebase_query(rule.query.text, base_uri), [None, graph])
+            except sparql_text.SparqlTextError as exc:
+                raise QueryError(f"rule {rule.query.path} is not a CONSTRUCT query: "
+                                 f"{exc}") from exc
+            counting = log.isEnabledFor(logging.DEBUG)  # a pass over the derived graph
+            before = _count(store, graph) if counting else 0
+            try:
+                store.update(update)
             except SyntaxError as exc:
                 raise QueryError(f"rule {rule.query.path} is malformed: {exc}") from exc
-            if not isinstance(result, ox.QueryTriples):
-                raise QueryError(f"rule {rule.query.path} is not a CONSTRUCT query")
-            produced = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-            if log.isEnabledFor(logging.DEBUG):  # a pass over 5 million lines at 100,000
-                details["triples"] = produced.count(b"\n")  # repeats included
-        with timed(log, "typology", f"rule {rule.name}: add to the store"):
-            for target in (ox.DefaultGraph(), graph):
-                # lenient: the store itself just wrote these triples, so parsing skips
-                # re-checking each IRI and literal (at 10,000 councils, a third of the loading)
-                store.load(produced, format=ox.RdfFormat.N_TRIPLES, to_graph=target,
-                           lenient=True)
+            if counting:
+                details["quads"] = _count(store, graph) - before
         iri = rule.iri(base_uri)
         meta.add(ox.Triple(iri, RDF_TYPE, ox.NamedNode(PROV + "Activity")))
         for lang in LANGUAGES:
@@ -123,6 +124,10 @@ def derive_typology(store: ox.Store, rules_dir: Path, base_uri: str = DEFAULT_BA
     meta |= {ox.Triple(graph, ox.NamedNode(PROV + "wasDerivedFrom"), s) for s in sources}
     store.extend(ox.Quad(t.subject, t.predicate, t.object, target)
                  for t in meta for target in (ox.DefaultGraph(), graph))
+
+
+def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
 
 
 # --- Reading the classification back, with its explanation

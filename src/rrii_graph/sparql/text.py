@@ -153,6 +153,34 @@ def insert_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> 
     return text
 
 
+def _closing(toks: list[Token], opening: int) -> int:
+    """The index of the ``}`` that closes the group opened by ``toks[opening]``."""
+    depth = 0
+    for k in range(opening, len(toks)):
+        if toks[k].kind == "punct" and toks[k].text == "{":
+            depth += 1
+        elif toks[k].kind == "punct" and toks[k].text == "}":
+            depth -= 1
+            if depth == 0:
+                return k
+    raise SparqlTextError("a group is not closed")
+
+
+def construct_to_insert(text: str, graphs: list) -> str:
+    """A CONSTRUCT query as the SPARQL update that inserts its template into each of
+    ``graphs`` (the default graph as ``None``, a named graph as its IRI term), with the same
+    WHERE group: what it derives goes into the store without leaving it."""
+    toks = _structure(text)
+    at = next((k for k, t in enumerate(toks) if t.is_word("CONSTRUCT")), None)
+    if at is None or at + 1 >= len(toks) or toks[at + 1].text != "{":
+        raise SparqlTextError("not a CONSTRUCT query with a template")
+    end = _closing(toks, at + 1)
+    template = text[toks[at + 1].end:toks[end].start]
+    parts = [template if g is None else f" GRAPH {g} {{{template}}}" for g in graphs]
+    return (text[:toks[at].start] + "INSERT {" + "".join(parts) + "}"
+            + text[toks[end].end:])
+
+
 def _replace_variable(text: str, name: str, term, after) -> str:
     """``?name`` becomes ``term`` where the structure token before it satisfies ``after``."""
     toks = _structure(text)
@@ -193,16 +221,7 @@ def restrict_graph_variable(text: str, name: str, term) -> str:
         if k + 1 >= len(toks) or toks[k + 1].text != "{":
             raise SparqlTextError(f"GRAPH ?{name} is not followed by a group")
         own = f"?{name}_{len(edits) // 2}"
-        depth = 0
-        for closing in toks[k + 1:]:
-            if closing.kind == "punct" and closing.text == "{":
-                depth += 1
-            elif closing.kind == "punct" and closing.text == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-        else:
-            raise SparqlTextError(f"the group of GRAPH ?{name} is not closed")
+        closing = toks[_closing(toks, k + 1)]
         edits.append((token.start, token.end, own))
         edits.append((closing.end, closing.end, f" FILTER({own} = {term})"))
     edits.sort()
