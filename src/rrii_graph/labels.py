@@ -11,8 +11,9 @@ the smallest text. The literal keeps its own language tag, so a fallback shows a
 marks it with that language).
 
 The graphs are not part of the merged default graph: the named queries read them with
-``GRAPH ?displayLabels``, where ``?displayLabels`` is bound from ``?lang`` in the query itself, so
-the dumps answer the same way in any engine.
+``GRAPH ?displayLabels``, which :func:`rrii_graph.queries.with_values` fixes to the graph of the
+reader's language before the query runs (on an endpoint, as a filter), so that the dumps answer
+the same way in any engine.
 """
 
 from __future__ import annotations
