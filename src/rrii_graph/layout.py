@@ -41,6 +41,8 @@ NAMESPACES = {
 # A local name a prefixed name may end in, in Turtle, SPARQL and JSON-LD alike (PN_LOCAL without
 # its escapes and colons): letters, digits, _, and . or - inside.
 LOCAL_NAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+# A language tag as RDF and SPARQL write it (BCP 47 in the form of their grammars).
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
 def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:

@@ -20,13 +20,12 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from .errors import QueryError
 from .labels import display_graph
-from .layout import DEFAULT_BASE, prefixes
+from .layout import DEFAULT_BASE, LANGUAGE_TAG, prefixes
 from .sparql import text as sparql_text
 from .terms import in_language, term_text
 
 # the variable a named query reads its labels from: GRAPH ?displayLabels (rrii_graph.labels)
 DISPLAY_LABELS = "displayLabels"
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 _KNOWN_PREFIXES = prefixes()
 

@@ -40,7 +40,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..build import Dataset, load_dataset, write_atomically
 from ..errors import ConfigError, InputError
-from ..layout import DEFAULT_BASE, LOCAL_NAME, ProjectLayout
+from ..layout import DEFAULT_BASE, LANGUAGE_TAG, LOCAL_NAME, ProjectLayout
 from ..layout import Prefixes as BasePrefixes
 from ..queries import load_query, run_select
 from .source import GENERATED, RDF_TYPE, data_folder, slugify, sorted_quads, term, write_trig
@@ -66,7 +66,6 @@ DATE_FORMS = ((re.compile(r"^\d{4}-\d{2}-\d{2}$"), ox.NamedNode(XSD + "date")),
               (re.compile(r"^\d{4}-\d{2}$"), ox.NamedNode(XSD + "gYearMonth")),
               (re.compile(r"^\d{4}$"), ox.NamedNode(XSD + "gYear")))
 INTEGER = re.compile(r"^-?(0|[1-9]\d{0,14})$")  # exact in a spreadsheet's numbers
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 BLANK_LABEL = re.compile(r"^_:[A-Za-z0-9_-]+$")
 MAX_CELL = 32767  # characters a spreadsheet cell holds

@@ -55,8 +55,8 @@ def _site_files(dataset: Dataset, layout: ProjectLayout) -> tuple[dict[str, byte
     """Relative path -> content of every file of the site; also the numbers of pages and
     resources."""
     base = dataset.base_uri
-    index = index_dataset(dataset)
     shown = dataset.shown_quads()  # the display graphs go to the dumps only
+    index = index_dataset(dataset, shown)
     renderer = SiteRenderer(index, graph_members(shown, base))
     queries = load_queries(layout.queries_dir)
     files: dict[str, bytes] = {}

@@ -84,14 +84,13 @@ def dump_files(quads: list[ox.Quad], merge: list[ox.Triple], base: str,
     """File name -> bytes for every dump and its gzipped copy: ``quads``, the dataset's named
     graphs, and ``merge``, its merged default graph (:meth:`rrii_graph.build.Dataset.
     merged_triples`), which is also the whole of the triple dumps."""
-    triples = merge
     files: dict[str, bytes] = {}
     # the dataset syntaxes carry the merge as their default graph beside the named graphs, so
     # that a store that loads them answers the named queries as the embedded store does
-    dataset = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    dataset = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merge]
     dataset += quads
     for syntax in SYNTAXES:
-        data = serialize(dataset if syntax.quads else triples, syntax, base)
+        data = serialize(dataset if syntax.quads else merge, syntax, base)
         files[f"{stem}.{syntax.extension}"] = data
         files[f"{stem}.{syntax.extension}.gz"] = gzip.compress(data, compresslevel=9, mtime=0)
     return files

@@ -68,12 +68,13 @@ class ResourceIndex:
 _key = term_text
 
 
-def index_dataset(dataset: Dataset) -> ResourceIndex:
+def index_dataset(dataset: Dataset, shown: list[ox.Quad] | None = None) -> ResourceIndex:
     """Group the dataset's statements by subject (with the graphs stating each) and by object;
-    the labels are read from the store and the display graphs (:mod:`rrii_graph.labels`)."""
+    the labels are read from the store and the display graphs (:mod:`rrii_graph.labels`).
+    ``shown``: :meth:`Dataset.shown_quads`, when the caller already has them."""
     merged: dict[tuple, Statement] = {}
     order: dict[str, list[tuple]] = defaultdict(list)
-    for quad in dataset.shown_quads():
+    for quad in dataset.shown_quads() if shown is None else shown:
         key = (_key(quad.subject), quad.predicate.value, quad.object)
         statement = merged.get(key)
         if statement is None:
